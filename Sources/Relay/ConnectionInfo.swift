@@ -1,0 +1,72 @@
+import Atomics
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// What the engine knows about one connection: counters any thread may
+/// read for a snapshot, and the few descriptive fields a session fills in.
+public final class ConnectionInfo: Sendable {
+    public enum Role: String, Sendable { case handshaking, connected, publisher, player }
+
+    struct Details: Sendable {
+        var role: Role = .handshaking
+        var app: String?
+        var streamKey: StreamKey?
+        var flashVer: String?
+        var tcUrl: String?
+        var closeReason: String?
+    }
+
+    public let id: UInt64
+    public let remote: String
+    public let connectedAt: Date
+    let channel: Channel
+
+    let bytesIn = ManagedAtomic<UInt64>(0)
+    let bytesOut = ManagedAtomic<UInt64>(0)
+    let messagesIn = ManagedAtomic<UInt64>(0)
+    let messagesOut = ManagedAtomic<UInt64>(0)
+    let droppedVideo = ManagedAtomic<UInt64>(0)
+    let droppedAudio = ManagedAtomic<UInt64>(0)
+    let queuedBytes = ManagedAtomic<Int>(0)
+    let queuedMessages = ManagedAtomic<Int>(0)
+    /// Monotonic time of the last byte read, for "silent for 5 s" eviction.
+    let lastReadNanos = ManagedAtomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
+    let details = NIOLockedValueBox(Details())
+    /// Bits per second in and out over the last second (written by the sampler).
+    let rates = NIOLockedValueBox<(inBps: Double, outBps: Double, lastIn: UInt64, lastOut: UInt64)>((0, 0, 0, 0))
+
+    init(id: UInt64, remote: String, channel: Channel) {
+        self.id = id
+        self.remote = remote
+        self.connectedAt = Date()
+        self.channel = channel
+    }
+
+    var isAlive: Bool { channel.isActive }
+
+    var silentNanoseconds: UInt64 {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let last = lastReadNanos.load(ordering: .relaxed)
+        return now > last ? now - last : 0
+    }
+
+    func noteRead(_ bytes: Int) {
+        bytesIn.wrappingIncrement(by: UInt64(truncatingIfNeeded: bytes), ordering: .relaxed)
+        lastReadNanos.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+    }
+
+    func noteWritten(_ bytes: Int) {
+        bytesOut.wrappingIncrement(by: UInt64(truncatingIfNeeded: bytes), ordering: .relaxed)
+    }
+
+    func sampleRates(interval: Double) {
+        let i = bytesIn.load(ordering: .relaxed), o = bytesOut.load(ordering: .relaxed)
+        rates.withLockedValue { r in
+            r.inBps = Double(i &- r.lastIn) * 8 / interval
+            r.outBps = Double(o &- r.lastOut) * 8 / interval
+            r.lastIn = i
+            r.lastOut = o
+        }
+    }
+}

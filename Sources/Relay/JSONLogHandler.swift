@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// swift-log handler writing one JSON object per line:
+/// `{"time":"…","level":"info","msg":"…","conn_id":"3",…}`.
+/// Each line goes out in one write(2), so lines never interleave.
+public struct JSONLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    private let fd: Int32
+    private let label: String
+
+    public init(label: String, fileDescriptor: Int32 = 1, level: Logger.Level = .info) {
+        self.label = label
+        self.fd = fileDescriptor
+        self.logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var line = "{\"time\":\"\(Self.timestamp())\",\"level\":\"\(Self.name(event.level))\",\"msg\":"
+        Self.appendQuoted(event.message.description, to: &line)
+        var merged = metadata
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        if let error = event.error { merged["error"] = "\(error)" }
+        for key in merged.keys.sorted() {
+            guard let value = merged[key] else { continue }
+            line.append(",")
+            Self.appendQuoted(key, to: &line)
+            line.append(":")
+            Self.appendQuoted(value.description, to: &line)
+        }
+        line.append("}\n")
+        var bytes = Array(line.utf8)
+        let fd = self.fd
+        bytes.withUnsafeMutableBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
+    }
+
+    public static func name(_ level: Logger.Level) -> String {
+        switch level {
+        case .trace, .debug: return "debug"
+        case .info, .notice: return "info"
+        case .warning: return "warn"
+        case .error, .critical: return "error"
+        }
+    }
+
+    static func timestamp() -> String {
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        var t = time_t(tv.tv_sec)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(tv.tv_usec) / 1000)
+    }
+
+    static func appendQuoted(_ s: String, to out: inout String) {
+        out.append("\"")
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out.append("\\\"")
+            case "\\": out.append("\\\\")
+            case "\n": out.append("\\n")
+            case "\r": out.append("\\r")
+            case "\t": out.append("\\t")
+            case _ where scalar.value < 0x20:
+                out.append(String(format: "\\u%04x", scalar.value))
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        out.append("\"")
+    }
+}

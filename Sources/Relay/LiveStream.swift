@@ -1,0 +1,261 @@
+import Atomics
+import Foundation
+import Logging
+import Media
+import NIOConcurrencyHelpers
+import NIOCore
+import RTMP
+
+/// One live stream in the registry: its publisher, what a late joiner
+/// needs (metadata, sequence headers, GOP cache) and its sinks.
+///
+/// State is guarded by one lock. Frames are ingested on the publisher's
+/// event loop and posted, still under the lock so order is kept across a
+/// publisher change, to one mailbox per event loop holding sinks.
+public final class LiveStream: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var gopCache = true
+        public var gopLimits = GOPCache.Limits()
+        /// A publisher silent this long is evicted by a new one on the same key.
+        public var stalePublisherNanoseconds: UInt64 = 5_000_000_000
+        public init() {}
+    }
+
+    public enum ClaimResult {
+        case granted
+        /// The key already has a live publisher.
+        case busy
+        /// The old publisher was gone or silent; the caller closes it.
+        case evicted(ConnectionInfo)
+    }
+
+    public let key: StreamKey
+    let options: Options
+    let createdAt = Date()
+    private let lock = NIOLock()
+    private let mailboxes: MailboxDirectory
+    private let logger: Logger
+
+    // Guarded by `lock`.
+    private var publisher: ConnectionInfo?
+    private var publishedAt: Date?
+    private var metadata: MediaFrame?
+    private var metadataValues: [AMF0Property] = []
+    private var videoSequenceHeader: MediaFrame?
+    private var audioSequenceHeader: MediaFrame?
+    private var gop: GOPCache
+    private var sinkGroups: [ObjectIdentifier: (mailbox: LoopMailbox, sinks: [any StreamSink])] = [:]
+    private var sinkCount = 0
+    /// Publisher timestamp + offset = stream timeline timestamp.
+    private var timestampOffset: UInt32 = 0
+    private var needsRebase = true
+    private var lastTimestamp: UInt32?
+    private(set) var stats = StreamStats()
+
+    init(key: StreamKey, options: Options, mailboxes: MailboxDirectory, logger: Logger) {
+        self.key = key
+        self.options = options
+        self.mailboxes = mailboxes
+        var logger = logger
+        logger[metadataKey: "stream_key"] = "\(key)"
+        logger[metadataKey: "app"] = "\(key.app)"
+        self.logger = logger
+        self.gop = GOPCache(limits: options.gopLimits)
+    }
+
+    // MARK: publisher side
+
+    func claimPublisher(_ connection: ConnectionInfo) -> ClaimResult {
+        lock.withLock {
+            var evicted: ConnectionInfo?
+            if let current = publisher, current.id != connection.id {
+                if current.isAlive && current.silentNanoseconds < options.stalePublisherNanoseconds {
+                    return .busy
+                }
+                evicted = current
+                endPublishingLocked()
+            }
+            publisher = connection
+            publishedAt = Date()
+            needsRebase = true
+            stats.resetForPublisher()
+            post(.publisherStarted)
+            if let evicted { return .evicted(evicted) }
+            return .granted
+        }
+    }
+
+    /// The publisher left (unpublish, deleteStream, disconnect or eviction).
+    func releasePublisher(_ connection: ConnectionInfo) {
+        lock.withLock {
+            guard publisher?.id == connection.id else { return }
+            endPublishingLocked()
+        }
+    }
+
+    private func endPublishingLocked() {
+        publisher = nil
+        publishedAt = nil
+        metadata = nil
+        metadataValues = []
+        videoSequenceHeader = nil
+        audioSequenceHeader = nil
+        gop.clear()
+        post(.publisherStopped)
+    }
+
+    /// Takes one message from the publisher `connection`. Ignored if that
+    /// connection is no longer the publisher (an evicted one still draining).
+    func ingest(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, from connection: ConnectionInfo) {
+        var logLines: [(String, Logger.Metadata)] = []
+        lock.withLock {
+            guard publisher?.id == connection.id else { return }
+            if needsRebase {
+                // Continue the timeline after a publisher change so players'
+                // timestamps keep increasing; the first publisher is untouched.
+                timestampOffset = lastTimestamp.map { $0 &+ 1 &- timestamp } ?? 0
+                needsRebase = false
+            }
+            let ts = timestamp &+ timestampOffset
+            lastTimestamp = ts
+            let frame: MediaFrame
+            switch typeID {
+            case RTMPMessageType.audio, RTMPMessageType.video:
+                frame = MediaFrame.media(typeID: typeID, timestamp: ts, payload: payload)
+                if let line = stats.observe(frame) { logLines.append(line) }
+                if frame.isSequenceHeader {
+                    if frame.kind == .video { videoSequenceHeader = frame } else { audioSequenceHeader = frame }
+                }
+            default:
+                guard let data = dataFrame(typeID: typeID, timestamp: ts, payload: payload) else { return }
+                frame = data
+            }
+            stats.bytesIn &+= UInt64(payload.readableBytes)
+            if options.gopCache { gop.add(frame) }
+            post(.frame(frame))
+        }
+        for (msg, meta) in logLines { logger.info("\(msg)", metadata: meta) }
+    }
+
+    /// `@setDataFrame onMetaData {…}` is stored and relayed as `onMetaData
+    /// {…}`; other data messages are relayed as they came.
+    private func dataFrame(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer) -> MediaFrame? {
+        guard typeID == RTMPMessageType.dataAMF0 || typeID == RTMPMessageType.dataAMF3 else { return nil }
+        let values = (try? CommandMessage.parseData(RTMPMessage(chunkStreamID: 0, typeID: typeID, messageStreamID: 0, timestamp: 0, payload: payload))) ?? []
+        var args = values[...]
+        if args.first?.stringValue == "@setDataFrame" { args = args.dropFirst() }
+        guard args.first?.stringValue == "onMetaData" else {
+            return MediaFrame(kind: .data, typeID: typeID, timestamp: timestamp, payload: payload)
+        }
+        var out = ByteBuffer()
+        AMF0Encoder.encode(Array(args), into: &out)
+        let frame = MediaFrame(kind: .data, typeID: RTMPMessageType.dataAMF0, timestamp: timestamp, payload: out)
+        metadata = frame
+        let props: [AMF0Property]
+        switch args.dropFirst().first {
+        case .object(let p)?, .ecmaArray(let p)?: props = p
+        default: props = []
+        }
+        metadataValues = props
+        stats.noteMetadata(props)
+        return frame
+    }
+
+    // MARK: sinks
+
+    /// Adds a sink and returns what it must get first (metadata, sequence
+    /// headers, the cached GOP) if a publisher is live. The caller delivers
+    /// that burst on the sink's loop before anything the mailbox brings.
+    func subscribe(_ sink: any StreamSink, withGOP: Bool = true) -> (burst: [MediaFrame], live: Bool) {
+        lock.withLock {
+            let id = ObjectIdentifier(sink.eventLoop)
+            var group = sinkGroups[id] ?? (mailboxes.mailbox(for: sink.eventLoop), [])
+            group.sinks.append(sink)
+            sinkGroups[id] = group
+            sinkCount &+= 1
+            return (joinBurstLocked(withGOP: withGOP), publisher != nil)
+        }
+    }
+
+    /// Metadata, sequence headers and the cached GOP (for a late joiner or a
+    /// player resuming from pause).
+    func joinBurst(withGOP: Bool = true) -> [MediaFrame] {
+        lock.withLock { joinBurstLocked(withGOP: withGOP) }
+    }
+
+    private func joinBurstLocked(withGOP: Bool) -> [MediaFrame] {
+        guard publisher != nil else { return [] }
+        var burst: [MediaFrame] = []
+        if let m = metadata { burst.append(m) }
+        if let v = videoSequenceHeader { burst.append(v) }
+        if let a = audioSequenceHeader { burst.append(a) }
+        if withGOP && options.gopCache { burst.append(contentsOf: gop.frames) }
+        return burst
+    }
+
+    func unsubscribe(_ sink: any StreamSink) {
+        lock.withLock {
+            let id = ObjectIdentifier(sink.eventLoop)
+            guard var group = sinkGroups[id] else { return }
+            let before = group.sinks.count
+            group.sinks.removeAll { $0 === sink }
+            sinkCount &-= before &- group.sinks.count
+            sinkGroups[id] = group.sinks.isEmpty ? nil : group
+        }
+    }
+
+    private func post(_ item: StreamItem) {
+        for group in sinkGroups.values {
+            group.mailbox.post(item, to: group.sinks)
+        }
+    }
+
+    // MARK: queries
+
+    /// Sinks attached (players and, later, recorders).
+    var sinkTotal: Int { lock.withLock { sinkCount } }
+
+    var isIdle: Bool { lock.withLock { publisher == nil && sinkCount == 0 } }
+    var hasPublisher: Bool { lock.withLock { publisher != nil } }
+    var publisherConnection: ConnectionInfo? { lock.withLock { publisher } }
+
+    func noteDrops(video: Int, audio: Int) {
+        lock.withLock {
+            stats.droppedVideo &+= UInt64(video)
+            stats.droppedAudio &+= UInt64(audio)
+        }
+    }
+
+    func sampleRates(interval: Double) {
+        lock.withLock { stats.sample(interval: interval) }
+    }
+
+    func snapshot(players: [ConnectionSnapshot]) -> StreamSnapshot {
+        lock.withLock {
+            StreamSnapshot(
+                key: key.description, app: key.app, name: key.name,
+                publisher: publisher.map { ConnectionSnapshot($0) },
+                publishedAt: publishedAt,
+                players: players,
+                video: stats.video, audio: stats.audio,
+                frameRate: stats.frameRate,
+                bytesIn: stats.bytesIn, videoFrames: stats.videoFrames, audioFrames: stats.audioFrames, keyframes: stats.keyframes,
+                droppedVideo: stats.droppedVideo, droppedAudio: stats.droppedAudio,
+                bitrateBps: stats.bitrateBps, videoBitrateBps: stats.videoBitrateBps, audioBitrateBps: stats.audioBitrateBps,
+                bitrateHistory: Array(stats.history),
+                gopCachedFrames: gop.frames.count, gopCachedBytes: gop.bytes,
+                metadata: metadataValues.map { ($0.key, Self.describe($0.value)) }.map { MetadataEntry(key: $0.0, value: $0.1) }
+            )
+        }
+    }
+
+    static func describe(_ v: AMF0Value) -> String {
+        switch v {
+        case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .boolean(let b): return String(b)
+        case .string(let s): return s
+        case .null: return "null"
+        default: return "…"
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// One `LoopMailbox` per event loop, shared by every stream.
+final class MailboxDirectory: Sendable {
+    private let boxes = NIOLockedValueBox<[ObjectIdentifier: LoopMailbox]>([:])
+
+    func mailbox(for loop: EventLoop) -> LoopMailbox {
+        boxes.withLockedValue { boxes in
+            let id = ObjectIdentifier(loop)
+            if let box = boxes[id] { return box }
+            let box = LoopMailbox(eventLoop: loop)
+            boxes[id] = box
+            return box
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOConcurrencyHelpers
+import RTMP
+
+/// The relay engine: listens, runs sessions, and offers snapshots and
+/// control (kick) to the dashboard and anyone else.
+public final class RTMPServer: Sendable {
+    public enum StartError: Error, CustomStringConvertible {
+        case bindFailed(address: String, reason: String)
+        public var description: String {
+            switch self {
+            case .bindFailed(let address, let reason): return "cannot listen on \(address): \(reason)"
+            }
+        }
+    }
+
+    public let configuration: ServerConfiguration
+    private let group: MultiThreadedEventLoopGroup
+    private let ownsGroup: Bool
+    let state: ServerState
+    private let listener: NIOLockedValueBoxChannel = NIOLockedValueBoxChannel()
+
+    public init(configuration: ServerConfiguration, logger: Logger, group: MultiThreadedEventLoopGroup? = nil) {
+        self.configuration = configuration
+        self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+        self.ownsGroup = group == nil
+        self.state = ServerState(configuration: configuration, logger: logger)
+    }
+
+    /// Binds and starts accepting. Returns the bound address (port 0 picks a free port).
+    @discardableResult
+    public func start() throws -> SocketAddress {
+        let state = self.state
+        let config = configuration
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: config.writeBufferLow, high: config.writeBufferHigh))
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try Self.setUpPipeline(channel: channel, state: state)
+                }
+            }
+        let address = "\(config.host):\(config.port)"
+        let channel: Channel
+        do {
+            channel = try bootstrap.bind(host: config.host, port: config.port).wait()
+        } catch let e as IOError {
+            throw StartError.bindFailed(address: config.listenDescription, reason: e.errnoCode == EADDRINUSE ? "address already in use" : "\(e)")
+        } catch {
+            throw StartError.bindFailed(address: address, reason: "\(error)")
+        }
+        listener.set(channel)
+        let bound = channel.localAddress ?? (try! SocketAddress(ipAddress: "0.0.0.0", port: 0))
+        state.logger.info("listening", metadata: ["address": "\(Self.describe(bound))", "chunk_size": "\(config.chunkSize)", "gop_cache": "\(config.gopCache)"])
+        state.events.add("listening on \(Self.describe(bound))")
+        // One sampler for bitrates, on one loop.
+        group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            for stream in state.registry.all { stream.sampleRates(interval: 1) }
+            for c in state.allConnections { c.sampleRates(interval: 1) }
+        }
+        return bound
+    }
+
+    static func setUpPipeline(channel: Channel, state: ServerState) throws {
+        if state.shuttingDown.load(ordering: .relaxed) {
+            channel.close(promise: nil)
+            return
+        }
+        let remote = channel.remoteAddress.map(describe) ?? "?"
+        let info = state.makeConnection(remote: remote, channel: channel)
+        let session = RTMPSession(server: state, info: info)
+        var logger = state.logger
+        logger[metadataKey: "conn_id"] = "\(info.id)"
+        logger[metadataKey: "remote"] = "\(remote)"
+        logger.info("connection accepted")
+        let ops = channel.pipeline.syncOperations
+        try ops.addHandler(ByteCountingHandler(info: info))
+        try ops.addHandler(RTMPServerHandshakeHandler())
+        try ops.addHandler(ByteToMessageHandler(RTMPChunkDecoder(limits: state.configuration.decoderLimits)))
+        try ops.addHandler(session)
+    }
+
+    public static func describe(_ address: SocketAddress) -> String {
+        switch address {
+        case .v4: return "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+        case .v6: return "[\(address.ipAddress ?? "?")]:\(address.port ?? 0)"
+        default: return "\(address)"
+        }
+    }
+
+    public var localAddress: SocketAddress? { listener.get()?.localAddress }
+
+    // MARK: control API
+
+    /// Disconnects a connection by id. Returns false if there is none.
+    @discardableResult
+    public func kick(connectionID: UInt64, reason: String = "kicked") -> Bool {
+        guard let c = state.connection(connectionID) else { return false }
+        c.details.withLockedValue { $0.closeReason = reason }
+        state.logger.info("kick", metadata: ["conn_id": "\(connectionID)", "reason": "\(reason)"])
+        state.events.add("kicked connection \(connectionID)", connectionID: connectionID)
+        c.channel.close(promise: nil)
+        return true
+    }
+
+    public func snapshot() -> ServerSnapshot {
+        let connections = state.allConnections
+        let byKey = Dictionary(grouping: connections.filter { $0.details.withLockedValue { $0.role } == .player }) {
+            $0.details.withLockedValue { $0.streamKey?.description ?? "" }
+        }
+        let streams = state.registry.all.map { stream in
+            stream.snapshot(players: (byKey[stream.key.description] ?? []).map(ConnectionSnapshot.init))
+        }
+        let all = connections.map(ConnectionSnapshot.init)
+        return ServerSnapshot(
+            takenAt: Date(), startedAt: state.startedAt,
+            listenAddress: localAddress.map(Self.describe) ?? configuration.listenDescription,
+            streams: streams, connections: all, recentEvents: state.events.all,
+            totalBytesIn: all.reduce(0) { $0 &+ $1.bytesIn }, totalBytesOut: all.reduce(0) { $0 &+ $1.bytesOut })
+    }
+
+    /// Stops accepting, tells every client, closes them and stops the loops.
+    /// Returns within about `timeout`.
+    public func shutdown(timeout: TimeAmount = .milliseconds(1500)) {
+        state.shuttingDown.store(true, ordering: .relaxed)
+        if let l = listener.get() { try? l.close().wait() }
+        let connections = state.allConnections
+        let closed = connections.map { c -> EventLoopFuture<Void> in
+            c.channel.pipeline.fireUserInboundEventTriggered(RTMPSession.ShutdownEvent())
+            return c.channel.closeFuture
+        }
+        if !closed.isEmpty {
+            let all = EventLoopFuture.andAllComplete(closed, on: group.next())
+            let deadline = group.next().scheduleTask(in: timeout) {
+                for c in connections { c.channel.close(promise: nil) }
+            }
+            try? all.wait()
+            deadline.cancel()
+        }
+        state.logger.info("stopped")
+        if ownsGroup { try? group.syncShutdownGracefully() }
+    }
+}
+
+/// The listening channel, set once start succeeds.
+final class NIOLockedValueBoxChannel: Sendable {
+    private let box = NIOLockedValueBox<Channel?>(nil)
+    func set(_ c: Channel) { box.withLockedValue { $0 = c } }
+    func get() -> Channel? { box.withLockedValue { $0 } }
+}

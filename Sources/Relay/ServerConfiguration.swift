@@ -1,0 +1,37 @@
+import NIOCore
+import RTMP
+
+/// Everything the engine can be told at start.
+public struct ServerConfiguration: Sendable {
+    public var host: String = "0.0.0.0"
+    public var port: Int = 1935
+    /// Outbound chunk size announced to every peer.
+    public var chunkSize: Int = 4096
+    public var gopCache = true
+    public var gopLimits = GOPCache.Limits()
+    /// Send NetStream.Play.UnpublishNotify/PublishNotify to players (ffmpeg
+    /// and ffplay stop playing on UnpublishNotify, so off by default).
+    public var publishNotify = false
+    public var eventLoopThreads = System.coreCount
+    public var decoderLimits = RTMPChunkDecoder.Limits()
+    /// A connection that has not finished the handshake in this time is closed.
+    public var handshakeTimeout: TimeAmount = .seconds(10)
+    /// A connection that neither publishes nor plays is closed after this much silence.
+    public var idleTimeout: TimeAmount = .seconds(60)
+    /// Ping a peer after this much silence in both directions.
+    public var pingAfterSilence: TimeAmount = .seconds(30)
+    /// A publisher silent this long is closed.
+    public var publisherTimeout: TimeAmount = .seconds(60)
+    /// A player whose socket stays unwritable this long is disconnected.
+    public var stuckPlayerTimeout: TimeAmount = .seconds(20)
+    /// Window acknowledgement size we ask peers to use and announce as bandwidth.
+    public var windowAckSize: UInt32 = 2_500_000
+    /// NIO write-buffer water marks for each connection.
+    public var writeBufferLow = 256 << 10
+    public var writeBufferHigh = 1 << 20
+
+    public init() {}
+
+    public var listenDescription: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+

@@ -1,0 +1,135 @@
+import Foundation
+import Media
+
+/// An immutable picture of the whole server at one moment. Anyone may take
+/// one at any time (`RTMPServer.snapshot()`); the dashboard renders only this.
+public struct ServerSnapshot: Sendable {
+    public var takenAt: Date
+    public var startedAt: Date
+    public var listenAddress: String
+    public var streams: [StreamSnapshot]
+    /// Every connection, including those not (yet) publishing or playing.
+    public var connections: [ConnectionSnapshot]
+    public var recentEvents: [ServerEvent]
+    public var totalBytesIn: UInt64
+    public var totalBytesOut: UInt64
+
+    public var uptime: TimeInterval { takenAt.timeIntervalSince(startedAt) }
+}
+
+public struct StreamSnapshot: Sendable {
+    public var key: String
+    public var app: String
+    public var name: String
+    public var publisher: ConnectionSnapshot?
+    public var publishedAt: Date?
+    public var players: [ConnectionSnapshot]
+    public var video: VideoSnapshot?
+    public var audio: AudioSnapshot?
+    public var frameRate: Double?
+    public var bytesIn: UInt64
+    public var videoFrames: UInt64
+    public var audioFrames: UInt64
+    public var keyframes: UInt64
+    public var droppedVideo: UInt64
+    public var droppedAudio: UInt64
+    public var bitrateBps: Double
+    public var videoBitrateBps: Double
+    public var audioBitrateBps: Double
+    /// Total bits per second, one sample a second, oldest first (up to 60).
+    public var bitrateHistory: [Double]
+    public var gopCachedFrames: Int
+    public var gopCachedBytes: Int
+    public var metadata: [MetadataEntry]
+
+    public var isLive: Bool { publisher != nil }
+}
+
+public struct MetadataEntry: Sendable, Equatable {
+    public var key: String
+    public var value: String
+}
+
+public struct VideoSnapshot: Sendable, Equatable {
+    public var codec: String
+    public var profile: String?
+    public var level: String?
+    public var width: Int?
+    public var height: Int?
+
+    init(codec: String, profile: String?, level: String?, width: Int?, height: Int?) {
+        self.codec = codec
+        self.profile = profile
+        self.level = level
+        self.width = width
+        self.height = height
+    }
+
+    init(_ c: VideoConfig) {
+        self.init(codec: c.codec.displayName, profile: c.profile, level: c.level, width: c.width, height: c.height)
+    }
+}
+
+public struct AudioSnapshot: Sendable, Equatable {
+    public var codec: String
+    public var profile: String?
+    public var sampleRate: Int?
+    public var channels: Int?
+
+    init(_ c: AudioConfig) {
+        codec = c.codec.displayName
+        profile = c.profile
+        sampleRate = c.sampleRate
+        channels = c.channels
+    }
+}
+
+public struct ConnectionSnapshot: Sendable {
+    public var id: UInt64
+    public var remote: String
+    public var role: String
+    public var app: String?
+    public var streamKey: String?
+    public var clientName: String?
+    public var connectedAt: Date
+    public var bytesIn: UInt64
+    public var bytesOut: UInt64
+    public var messagesIn: UInt64
+    public var messagesOut: UInt64
+    public var droppedVideo: UInt64
+    public var droppedAudio: UInt64
+    public var queuedBytes: Int
+    public var queuedMessages: Int
+    public var inBps: Double
+    public var outBps: Double
+
+    init(_ c: ConnectionInfo) {
+        let d = c.details.withLockedValue { $0 }
+        let r = c.rates.withLockedValue { $0 }
+        id = c.id
+        remote = c.remote
+        role = d.role.rawValue
+        app = d.app
+        streamKey = d.streamKey?.description
+        clientName = d.flashVer
+        connectedAt = c.connectedAt
+        bytesIn = c.bytesIn.load(ordering: .relaxed)
+        bytesOut = c.bytesOut.load(ordering: .relaxed)
+        messagesIn = c.messagesIn.load(ordering: .relaxed)
+        messagesOut = c.messagesOut.load(ordering: .relaxed)
+        droppedVideo = c.droppedVideo.load(ordering: .relaxed)
+        droppedAudio = c.droppedAudio.load(ordering: .relaxed)
+        queuedBytes = c.queuedBytes.load(ordering: .relaxed)
+        queuedMessages = c.queuedMessages.load(ordering: .relaxed)
+        inBps = r.inBps
+        outBps = r.outBps
+    }
+}
+
+/// One line of the recent-events ring ("publish live/test", "player 7 left", …).
+public struct ServerEvent: Sendable, Equatable {
+    public var time: Date
+    public var message: String
+    public var connectionID: UInt64?
+    public var streamKey: String?
+}

@@ -1,0 +1,107 @@
+import Foundation
+import NIOPosix
+import RTMP
+import RTMPClient
+import XCTest
+
+/// The `rtmp-top` binary itself: first log line, single-dash flags, a
+/// clear error for a busy port, and a clean exit 0 on SIGTERM/SIGINT.
+final class ExecutableTests: XCTestCase {
+    static var binary: String {
+        // rtmp-top sits beside the test bundle in .build/<triple>/<config>/;
+        // on Linux Bundle(for:) is that directory, elsewhere the .xctest.
+        let bundle = Bundle(for: ExecutableTests.self).bundleURL
+        let candidates = [bundle.appendingPathComponent("rtmp-top"), bundle.deletingLastPathComponent().appendingPathComponent("rtmp-top")]
+        return (candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]).path
+    }
+
+    private func launch(_ args: [String], in dir: URL) throws -> (ChildProcess, [String: String]) {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            XCTFail("rtmp-top binary not found at \(Self.binary)")
+            throw RTMPClient.ClientError.closed
+        }
+        let p = try ChildProcess(Self.binary, args, in: dir, name: "rtmp-top").start()
+        var first: [String: String] = [:]
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if let line = p.stdout.split(separator: "\n").first,
+               let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String] {
+                first = obj
+                break
+            }
+            if !p.isRunning { break }
+            usleep(20_000)
+        }
+        return (p, first)
+    }
+
+    func testHeadlessRunAndCleanShutdownOnSIGTERM() throws {
+        let dir = Fixtures.workDirectory(name)
+        // Single-dash spelling, as the seed's users type it.
+        let (p, first) = try launch(["-listen", "127.0.0.1:0", "--headless"], in: dir)
+        XCTAssertEqual(first["msg"], "listening", "the first log line says where we listen: \(first)")
+        let address = try XCTUnwrap(first["address"])
+        let port = try XCTUnwrap(Int(address.split(separator: ":").last ?? ""))
+        XCTAssertGreaterThan(port, 0)
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let player = try RTMPClient.connect(host: "127.0.0.1", port: port, app: "live", group: group)
+        try player.play("x")
+        let started = Date()
+        p.signal(SIGTERM)
+        let result = p.wait(timeout: 5)
+        XCTAssertFalse(result.timedOut)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2.0, "exits within 2 s")
+        XCTAssertTrue(waitFor(2) { !player.isActive }, "clients are closed")
+        XCTAssertTrue(player.messages.contains { m in
+            (try? RTMP.CommandMessage.parse(m))?.arguments.first?["code"]?.stringValue == "NetStream.Play.UnpublishNotify"
+        }, "players are told the stream ends")
+        let log = p.stdout
+        XCTAssertTrue(log.contains("\"msg\":\"connection accepted\""))
+        XCTAssertTrue(log.contains("\"msg\":\"handshake done\""))
+        XCTAssertTrue(log.contains("\"msg\":\"play\""))
+    }
+
+    func testSIGINTAlsoExitsZero() throws {
+        let dir = Fixtures.workDirectory(name)
+        let (p, first) = try launch(["--listen", "127.0.0.1:0", "--log-level", "warn"], in: dir)
+        XCTAssertEqual(first, [:], "warn level hides the info lines")
+        usleep(300_000)
+        p.signal(SIGINT)
+        let result = p.wait(timeout: 5)
+        XCTAssertEqual(result.status, 0)
+    }
+
+    func testABusyPortIsAClearErrorAndANonZeroExit() throws {
+        let dir = Fixtures.workDirectory(name)
+        let (p, first) = try launch(["--listen", "127.0.0.1:0"], in: dir)
+        defer { p.signal(SIGTERM); p.wait(timeout: 5) }
+        let address = try XCTUnwrap(first["address"])
+        let second = try ChildProcess.run(Self.binary, ["--listen", address], in: dir, timeout: 20)
+        XCTAssertNotEqual(second.status, 0)
+        XCTAssertTrue(second.stderr.contains("address already in use"), second.stderr)
+        XCTAssertEqual(second.stderr.split(separator: "\n").count, 1, "one line: \(second.stderr)")
+    }
+
+    func testVersionAndHelp() throws {
+        let dir = Fixtures.workDirectory(name)
+        let v = try ChildProcess.run(Self.binary, ["--version"], in: dir, timeout: 20)
+        XCTAssertEqual(v.status, 0)
+        XCTAssertTrue(v.stdout.hasPrefix("rtmp-top "))
+        let h = try ChildProcess.run(Self.binary, ["--help"], in: dir, timeout: 20)
+        for flag in ["--listen", "--headless", "--log-level", "--chunk-size", "--no-gop-cache", "--publish-notify"] {
+            XCTAssertTrue(h.stdout.contains(flag), "help mentions \(flag)")
+        }
+    }
+
+    private func waitFor(_ seconds: TimeInterval, _ predicate: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !predicate() {
+            if Date() > deadline { return false }
+            usleep(20_000)
+        }
+        return true
+    }
+}
