@@ -4,7 +4,7 @@ import NIOCore
 /// or Enhanced, so that the relay can show what a publisher is sending.
 /// Every entry point returns nil for payloads that carry no configuration or
 /// are malformed; none of them can trap on hostile input.
-public enum CodecProbe {
+public enum CodecProbe: Sendable {
     /// From a video sequence header / SequenceStart payload (whole RTMP message payload):
     /// legacy AVC (7) and codec-12 HEVC, or Enhanced avc1/hvc1/av01/vp09/vp08.
     public static func videoConfig(_ payload: ByteBuffer) -> VideoConfig? {

@@ -1,7 +1,7 @@
 import NIOCore
 
 /// Writes FLV headers and tags, e.g. for recording a live stream.
-public enum FLVWriter {
+public enum FLVWriter: Sendable {
     /// The largest payload a tag's 24-bit DataSize can describe.
     public static let maximumPayloadSize = 0xFF_FFFF
 

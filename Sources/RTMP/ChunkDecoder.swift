@@ -47,6 +47,10 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
     public let limits: Limits
     private var streams: [UInt32: ChunkStreamState] = [:]
     private var bufferedBytes = 0
+    /// Chunk streams in `streams` holding a partial message, kept in step
+    /// with them (counting them on every new message was O(streams) per chunk
+    /// and counted a stream twice while a new header replaced its message).
+    private var partialStreams = 0
 
     public init(limits: Limits = Limits()) {
         self.limits = limits
@@ -99,7 +103,6 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
         }
 
         var state = streams[csid] ?? ChunkStreamState()
-        let startsMessage = state.partial == nil
         if fmt != 0 && !state.seenHeader {
             throw RTMPError.missingPreviousHeader(chunkStreamID: csid)
         }
@@ -128,10 +131,13 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
             // On fmt 3 the field repeats the value of the header it continues.
         }
 
-        if fmt != 3 && !startsMessage {
-            // A new header in the middle of a message: the peer abandoned the
-            // old one (some encoders do this on reconnect); start over.
-            bufferedBytes &-= state.partial?.readableBytes ?? 0
+        // A new header in the middle of a message: the peer abandoned the old
+        // one (some encoders do this on reconnect); start over. The old bytes
+        // leave the books only once this chunk is committed below: until then
+        // every retry (more data needed) must find the books unchanged.
+        var abandonedBytes: Int? = nil
+        if fmt != 3, let old = state.partial {
+            abandonedBytes = old.readableBytes
             state.partial = nil
         }
         let beginsNewMessage = state.partial == nil
@@ -159,6 +165,10 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
         let piece = view.readSlice(length: take) ?? ByteBuffer()
         state.seenHeader = true
         buffer = view
+        if let n = abandonedBytes {
+            bufferedBytes &-= n
+            partialStreams &-= 1
+        }
 
         if already == 0 && take == state.length {
             // Single-chunk message: hand out the slice itself, no copy.
@@ -167,9 +177,10 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
         }
 
         if state.partial == nil {
-            guard partialCount() < limits.maxPartialChunkStreams else {
+            guard partialStreams < limits.maxPartialChunkStreams else {
                 throw RTMPError.tooManyChunkStreams(limit: limits.maxPartialChunkStreams)
             }
+            partialStreams &+= 1
             // Reserve only what has arrived: a header may claim 16 MiB and never send it.
             var fresh = ByteBufferAllocator().buffer(capacity: min(state.length, max(take, chunkSize) &* 4))
             fresh.writeImmutableBuffer(piece)
@@ -184,18 +195,13 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
 
         if let partial = state.partial, partial.readableBytes >= state.length {
             bufferedBytes &-= partial.readableBytes
+            partialStreams &-= 1
             state.partial = nil
             streams[csid] = state
             return try finish(message: RTMPMessage(chunkStreamID: csid, typeID: state.typeID, messageStreamID: state.messageStreamID, timestamp: state.timestamp, payload: partial))
         }
         streams[csid] = state
         return .chunkConsumed
-    }
-
-    private func partialCount() -> Int {
-        var n = 0
-        for (_, s) in streams where s.partial != nil { n &+= 1 }
-        return n
     }
 
     /// Protocol control that changes how the following bytes are parsed is
@@ -215,6 +221,7 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
                 if let target = message.payload.getInteger(at: message.payload.readerIndex, as: UInt32.self),
                    var s = streams[target], let p = s.partial {
                     bufferedBytes &-= p.readableBytes
+                    partialStreams &-= 1
                     s.partial = nil
                     streams[target] = s
                 }

@@ -24,7 +24,10 @@ public enum ControlMessage: Sendable, Equatable {
         case RTMPMessageType.windowAcknowledgementSize: return .windowAcknowledgementSize(try u32())
         case RTMPMessageType.setPeerBandwidth:
             let size = try u32()
-            return .setPeerBandwidth(size, limitType: p.readInteger(as: UInt8.self) ?? 2)
+            guard let limitType = p.readInteger(as: UInt8.self) else {
+                throw RTMPError.malformedMessage("SetPeerBandwidth without its limit type")
+            }
+            return .setPeerBandwidth(size, limitType: limitType)
         case RTMPMessageType.userControl: return .userControl(try UserControlEvent.parse(message.payload))
         default: return nil
         }

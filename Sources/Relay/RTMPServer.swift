@@ -57,7 +57,9 @@ public final class RTMPServer: Sendable {
             throw StartError.bindFailed(address: address, reason: "\(error)")
         }
         listener.set(channel)
-        let bound = channel.localAddress ?? (try! SocketAddress(ipAddress: "0.0.0.0", port: 0))
+        guard let bound = channel.localAddress else {
+            throw StartError.bindFailed(address: address, reason: "no local address after bind")
+        }
         state.logger.info("listening", metadata: ["address": "\(Self.describe(bound))", "chunk_size": "\(config.chunkSize)", "gop_cache": "\(config.gopCache)"])
         state.events.add("listening on \(Self.describe(bound))")
         // One sampler for bitrates, on one loop.

@@ -430,7 +430,9 @@ final class RTMPSession: ChannelInboundHandler {
         logger.info("play", metadata: ["live": "\(live)", "burst_frames": "\(burst.count)"])
         server.events.add("play \(key) by \(info.remote)", connectionID: info.id, streamKey: key.description)
         logger.info("subscriber added", metadata: ["players": "\(stream.sinkTotal)"])
-        if !server.configuration.gopCache || !live { playing?.queue.skipVideoUntilKeyframe() }
+        // Without a keyframe in the burst (no GOP cache, no publisher yet, or
+        // a GOP over the cache's cap) video starts at the next keyframe.
+        if !burst.contains(where: { $0.kind == .video && $0.isKeyframe }) { playing?.queue.skipVideoUntilKeyframe() }
         for frame in burst { enqueue(frame) }
         flush()
     }

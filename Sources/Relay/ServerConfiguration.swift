@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: TimeAmount = .seconds(60)
     /// Ping a peer after this much silence in both directions.
     public var pingAfterSilence: TimeAmount = .seconds(30)
+    /// A new publisher on a key evicts the current one if it sent nothing for this long.
+    public var stalePublisherTimeout: TimeAmount = .seconds(5)
     /// A publisher silent this long is closed.
     public var publisherTimeout: TimeAmount = .seconds(60)
     /// A player whose socket stays unwritable this long is disconnected.

@@ -23,6 +23,7 @@ final class ServerState: Sendable {
         var options = LiveStream.Options()
         options.gopCache = configuration.gopCache
         options.gopLimits = configuration.gopLimits
+        options.stalePublisherNanoseconds = UInt64(max(0, configuration.stalePublisherTimeout.nanoseconds))
         self.registry = StreamRegistry(options: options, mailboxes: MailboxDirectory(), logger: logger)
     }
 
