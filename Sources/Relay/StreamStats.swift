@@ -68,6 +68,13 @@ struct StreamStats {
         } else if video == nil, let info = VideoTagInfo.parse(frame.payload) {
             video = VideoSnapshot(codec: info.codec.displayName, profile: nil, level: nil, width: nil, height: nil)
         }
+        // VP8/VP9 configuration records carry no size: read it from a keyframe.
+        if var v = video, v.width == nil, frame.isKeyframe, v.codec == VideoCodec.vp9.displayName || v.codec == VideoCodec.vp8.displayName,
+           let size = v.codec == VideoCodec.vp9.displayName ? CodecProbe.vp9FrameSize(frame.payload) : CodecProbe.vp8FrameSize(frame.payload) {
+            v.width = size.width
+            v.height = size.height
+            video = v
+        }
         guard let v = video, v != known else { return nil }
         var meta: Logger.Metadata = ["kind": "video", "codec": "\(v.codec)"]
         if let w = v.width, let h = v.height { meta["width"] = "\(w)"; meta["height"] = "\(h)"; meta["resolution"] = "\(w)x\(h)" }

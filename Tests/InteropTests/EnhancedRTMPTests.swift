@@ -88,10 +88,8 @@ final class EnhancedRTMPTests: XCTestCase {
         let stream = try XCTUnwrap(snap.streams.first { $0.key == key })
         XCTAssertEqual(stream.video?.codec, video)
         XCTAssertEqual(stream.audio?.codec, audio)
-        if video != "VP9" {
-            XCTAssertEqual(stream.video?.width, 640)
-            XCTAssertEqual(stream.video?.height, 360)
-        }
+        XCTAssertEqual(stream.video?.width, 640)
+        XCTAssertEqual(stream.video?.height, 360)
         XCTAssertEqual(stream.droppedVideo + stream.droppedAudio, 0)
         for c in [early, publisher, late] { c.close() }
     }

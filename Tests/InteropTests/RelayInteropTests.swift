@@ -81,6 +81,24 @@ final class RelayInteropTests: XCTestCase {
         XCTAssertTrue(server.log.contains("\"msg\":\"codec detected\""))
     }
 
+    func testGStreamerPublishes() throws {
+        let source = try Fixtures.h264aac(seconds: 4, gop: 30, name: "relay-4s.flv")
+        let reference = try Fixtures.frameMD5(of: source)
+        let player = try ffmpegPlayer("live/gst", output: "gstpub.md5").start()
+        server.waitFor(timeout: 5) { $0.connections.contains { $0.role == "player" } }
+        // rtmp2sink paces by the buffers' timestamps, like ffmpeg's -re.
+        let gst = try ChildProcess.run(try Tool.path("gst-launch-1.0"), [
+            "-q", "filesrc", "location=\(source.path)", "!", "flvdemux", "name=d",
+            "d.video", "!", "queue", "!", "m.video", "flvmux", "name=m", "streamable=true", "!", "rtmp2sink", "location=\(server.url("live/gst"))",
+            "d.audio", "!", "queue", "!", "m.audio",
+        ], in: work, timeout: 20)
+        XCTAssertEqual(gst.status, 0, gst.stderr)
+        player.wait(timeout: 10)
+        let got = FrameMD5(try String(contentsOf: work.appendingPathComponent("gstpub.md5"), encoding: .utf8))
+        XCTAssertEqual(got.payloads(codec: "h264"), reference.payloads(codec: "h264"))
+        XCTAssertEqual(got.payloads(codec: "aac"), reference.payloads(codec: "aac"))
+    }
+
     func testLateJoinerGetsAKeyframeAndAPictureAtOnce() throws {
         // 4 s GOPs: without a GOP cache a joiner would wait up to 4 s.
         let source = try Fixtures.h264aac(seconds: 14, gop: 120, name: "gop4s-14s.flv")
@@ -156,7 +174,7 @@ final class RelayInteropTests: XCTestCase {
         XCTAssertEqual(prep.status, 0, prep.stderr)
         let reference = try Fixtures.frameMD5(of: shifted, extra: ["-copyts"])
         XCTAssertTrue(reference.packets.contains { $0.dts < 0xFF_FFFF } && reference.packets.contains { $0.dts > 0xFF_FFFF }, "the fixture must cross 0xFFFFFF")
-        let pub = try publisher(shifted, key: "live/ext").start()
+        let pub = try publisher(shifted, key: "live/ext", extra: ["-copyts"]).start()
         XCTAssertEqual(pub.wait(timeout: 20).status, 0, pub.stderr)
         player.wait(timeout: 15)
         let got = FrameMD5(try String(contentsOf: work.appendingPathComponent("ext.md5"), encoding: .utf8))
