@@ -181,7 +181,7 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
                 throw RTMPError.tooManyChunkStreams(limit: limits.maxPartialChunkStreams)
             }
             partialStreams &+= 1
-            // Reserve only what has arrived: a header may claim 16 MiB and never send it.
+            // Reserve a few chunks, not the claimed length: a header may claim 16 MiB and never send it.
             var fresh = ByteBufferAllocator().buffer(capacity: min(state.length, max(take, chunkSize) &* 4))
             fresh.writeImmutableBuffer(piece)
             state.partial = fresh
