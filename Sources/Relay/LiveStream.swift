@@ -46,6 +46,12 @@ public final class LiveStream: @unchecked Sendable {
     private var gop: GOPCache
     private var sinkGroups: [ObjectIdentifier: (mailbox: LoopMailbox, sinks: [any StreamSink])] = [:]
     private var sinkCount = 0
+    private var recorder: Recorder?
+    /// The last recorder, kept after it ends so the snapshot still shows its
+    /// file (it finishes closing on its own queue) or its error.
+    private var lastRecorder: Recorder?
+    /// Why the last recording could not even start.
+    private var recordingStartError: String?
     /// Publisher timestamp + offset = stream timeline timestamp.
     private var timestampOffset: UInt32 = 0
     private var needsRebase = true
@@ -167,13 +173,48 @@ public final class LiveStream: @unchecked Sendable {
     /// headers, the cached GOP) if a publisher is live. The caller delivers
     /// that burst on the sink's loop before anything the mailbox brings.
     func subscribe(_ sink: any StreamSink, withGOP: Bool = true) -> (burst: [MediaFrame], live: Bool) {
+        lock.withLock { subscribeLocked(sink, withGOP: withGOP) }
+    }
+
+    private func subscribeLocked(_ sink: any StreamSink, withGOP: Bool) -> (burst: [MediaFrame], live: Bool) {
+        let id = ObjectIdentifier(sink.eventLoop)
+        var group = sinkGroups[id] ?? (mailboxes.mailbox(for: sink.eventLoop), [])
+        group.sinks.append(sink)
+        sinkGroups[id] = group
+        sinkCount &+= 1
+        return (joinBurstLocked(withGOP: withGOP), publisher != nil)
+    }
+
+    /// Attaches and starts a recorder while a publisher is live; false if
+    /// there is no publisher or a recording already runs. The recorder gets
+    /// the join burst under the lock, so nothing posted later overtakes it.
+    func attachRecorder(_ r: Recorder) -> Bool {
         lock.withLock {
-            let id = ObjectIdentifier(sink.eventLoop)
-            var group = sinkGroups[id] ?? (mailboxes.mailbox(for: sink.eventLoop), [])
-            group.sinks.append(sink)
-            sinkGroups[id] = group
-            sinkCount &+= 1
-            return (joinBurstLocked(withGOP: withGOP), publisher != nil)
+            guard publisher != nil, recorder == nil else { return false }
+            recorder = r
+            lastRecorder = nil
+            recordingStartError = nil
+            r.start(burst: subscribeLocked(r, withGOP: true).burst)
+            return true
+        }
+    }
+
+    func detachRecorder(_ r: Recorder) {
+        lock.withLock {
+            guard recorder === r else { return }
+            recorder = nil
+            lastRecorder = r
+            unsubscribeLocked(r)
+        }
+    }
+
+    var activeRecorder: Recorder? { lock.withLock { recorder } }
+
+    /// Keeps a failed start's error visible in the snapshot.
+    func noteRecordingError(_ text: String) {
+        lock.withLock {
+            lastRecorder = nil
+            recordingStartError = text
         }
     }
 
@@ -194,14 +235,16 @@ public final class LiveStream: @unchecked Sendable {
     }
 
     func unsubscribe(_ sink: any StreamSink) {
-        lock.withLock {
-            let id = ObjectIdentifier(sink.eventLoop)
-            guard var group = sinkGroups[id] else { return }
-            let before = group.sinks.count
-            group.sinks.removeAll { $0 === sink }
-            sinkCount &-= before &- group.sinks.count
-            sinkGroups[id] = group.sinks.isEmpty ? nil : group
-        }
+        lock.withLock { unsubscribeLocked(sink) }
+    }
+
+    private func unsubscribeLocked(_ sink: any StreamSink) {
+        let id = ObjectIdentifier(sink.eventLoop)
+        guard var group = sinkGroups[id] else { return }
+        let before = group.sinks.count
+        group.sinks.removeAll { $0 === sink }
+        sinkCount &-= before &- group.sinks.count
+        sinkGroups[id] = group.sinks.isEmpty ? nil : group
     }
 
     private func post(_ item: StreamItem) {
@@ -212,8 +255,8 @@ public final class LiveStream: @unchecked Sendable {
 
     // MARK: queries
 
-    /// Sinks attached (players and, later, recorders).
-    var sinkTotal: Int { lock.withLock { sinkCount } }
+    /// Players attached (every sink but the recorder).
+    var playerCount: Int { lock.withLock { sinkCount &- (recorder == nil ? 0 : 1) } }
 
     var isIdle: Bool { lock.withLock { publisher == nil && sinkCount == 0 } }
     var hasPublisher: Bool { lock.withLock { publisher != nil } }
@@ -244,7 +287,10 @@ public final class LiveStream: @unchecked Sendable {
                 bitrateBps: stats.bitrateBps, videoBitrateBps: stats.videoBitrateBps, audioBitrateBps: stats.audioBitrateBps,
                 bitrateHistory: Array(stats.history),
                 gopCachedFrames: gop.frames.count, gopCachedBytes: gop.bytes,
-                metadata: metadataValues.map { ($0.key, Self.describe($0.value)) }.map { MetadataEntry(key: $0.0, value: $0.1) }
+                metadata: metadataValues.map { ($0.key, Self.describe($0.value)) }.map { MetadataEntry(key: $0.0, value: $0.1) },
+                recording: (recorder ?? lastRecorder)?.snapshot ?? recordingStartError.map {
+                    RecordingSnapshot(isRecording: false, path: nil, segment: 0, bytesWritten: 0, durationMilliseconds: 0, droppedFrames: 0, lastError: $0)
+                }
             )
         }
     }

@@ -27,7 +27,7 @@ public final class RTMPServer: Sendable {
         self.configuration = configuration
         self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.ownsGroup = group == nil
-        self.state = ServerState(configuration: configuration, logger: logger)
+        self.state = ServerState(configuration: configuration, logger: logger, group: self.group)
     }
 
     /// Binds and starts accepting. Returns the bound address (port 0 picks a free port).
@@ -112,6 +112,29 @@ public final class RTMPServer: Sendable {
         return true
     }
 
+    /// Starts recording a live stream ("app/name"); returns at once. Throws
+    /// when there is no such live stream, it is already recorded, or the
+    /// record directory cannot be made.
+    public func startRecording(streamKey: String) throws {
+        guard let stream = state.registry.all.first(where: { $0.key.description == streamKey }) else {
+            throw RecordingController.ControlError.noSuchStream(streamKey)
+        }
+        try state.recordings.start(stream)
+    }
+
+    /// Stops (and finalises) a stream's recording; false if none runs.
+    @discardableResult
+    public func stopRecording(streamKey: String) -> Bool {
+        guard let stream = state.registry.all.first(where: { $0.key.description == streamKey }),
+              let recorder = stream.activeRecorder else { return false }
+        recorder.stop(reason: "stopped by request")
+        return true
+    }
+
+    public func isRecording(streamKey: String) -> Bool {
+        state.registry.all.first(where: { $0.key.description == streamKey })?.activeRecorder != nil
+    }
+
     public func snapshot() -> ServerSnapshot {
         let connections = state.allConnections
         let byKey = Dictionary(grouping: connections.filter { $0.details.withLockedValue { $0.role } == .player }) {
@@ -133,6 +156,10 @@ public final class RTMPServer: Sendable {
     public func shutdown(timeout: TimeAmount = .milliseconds(1500)) {
         state.shuttingDown.store(true, ordering: .relaxed)
         if let l = listener.get() { try? l.close().wait() }
+        // Recordings first: every open file is finalised before exit.
+        for stream in state.registry.all {
+            stream.activeRecorder?.stopAndWait(reason: "server shutting down")
+        }
         let connections = state.allConnections
         let closed = connections.map { c -> EventLoopFuture<Void> in
             c.channel.pipeline.fireUserInboundEventTriggered(RTMPSession.ShutdownEvent())

@@ -387,6 +387,10 @@ final class RTMPSession: ChannelInboundHandler {
         server.events.add("publish \(key) from \(info.remote)", connectionID: info.id, streamKey: key.description)
         send(ControlMessage.userControl(.streamBegin(streamID: messageStreamID)).message)
         send(CommandMessage.onStatus(level: "status", code: "NetStream.Publish.Start", description: "\(key) is now published.").message(messageStreamID: messageStreamID))
+        if server.configuration.recordAll {
+            // Failures are logged and shown in the snapshot; publishing goes on.
+            _ = try? server.recordings.start(stream)
+        }
     }
 
     private func stopPublishing(reason: String?) {
@@ -429,7 +433,7 @@ final class RTMPSession: ChannelInboundHandler {
         let (burst, live) = stream.subscribe(sink)
         logger.info("play", metadata: ["live": "\(live)", "burst_frames": "\(burst.count)"])
         server.events.add("play \(key) by \(info.remote)", connectionID: info.id, streamKey: key.description)
-        logger.info("subscriber added", metadata: ["players": "\(stream.sinkTotal)"])
+        logger.info("subscriber added", metadata: ["players": "\(stream.playerCount)"])
         // Without a keyframe in the burst (no GOP cache, no publisher yet, or
         // a GOP over the cache's cap) video starts at the next keyframe.
         if !burst.contains(where: { $0.kind == .video && $0.isKeyframe }) { playing?.queue.skipVideoUntilKeyframe() }
@@ -445,7 +449,7 @@ final class RTMPSession: ChannelInboundHandler {
         info.details.withLockedValue { $0.role = .connected }
         info.queuedBytes.store(0, ordering: .relaxed)
         info.queuedMessages.store(0, ordering: .relaxed)
-        logger.info("subscriber removed", metadata: ["stream_key": "\(p.stream.key)", "players": "\(p.stream.sinkTotal)", "dropped": "\(p.drops.total)"])
+        logger.info("subscriber removed", metadata: ["stream_key": "\(p.stream.key)", "players": "\(p.stream.playerCount)", "dropped": "\(p.drops.total)"])
         server.events.add("player left \(p.stream.key)", connectionID: info.id, streamKey: p.stream.key.description)
     }
 

@@ -12,6 +12,9 @@ public struct ServerConfiguration: Sendable {
     /// Send NetStream.Play.UnpublishNotify/PublishNotify to players (ffmpeg
     /// and ffplay stop playing on UnpublishNotify, so off by default).
     public var publishNotify = false
+    /// Record every stream published from now on (`--record-all`).
+    public var recordAll = false
+    public var recording = RecordingOptions()
     public var eventLoopThreads = System.coreCount
     public var decoderLimits = RTMPChunkDecoder.Limits()
     /// A connection that has not finished the handshake in this time is closed.

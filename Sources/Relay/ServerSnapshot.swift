@@ -41,8 +41,11 @@ public struct StreamSnapshot: Sendable {
     public var gopCachedFrames: Int
     public var gopCachedBytes: Int
     public var metadata: [MetadataEntry]
+    /// The running recording, or how the last one ended; nil if never recorded.
+    public var recording: RecordingSnapshot?
 
     public var isLive: Bool { publisher != nil }
+    public var isRecording: Bool { recording?.isRecording == true }
 }
 
 public struct MetadataEntry: Sendable, Equatable {

@@ -16,8 +16,9 @@ final class ServerState: Sendable {
     private let connections = NIOLockedValueBox<[UInt64: ConnectionInfo]>([:])
     /// Set once shutdown starts: new connections are refused.
     let shuttingDown = ManagedAtomic<Bool>(false)
+    let recordings: RecordingController
 
-    init(configuration: ServerConfiguration, logger: Logger) {
+    init(configuration: ServerConfiguration, logger: Logger, group: EventLoopGroup) {
         self.configuration = configuration
         self.logger = logger
         var options = LiveStream.Options()
@@ -25,6 +26,7 @@ final class ServerState: Sendable {
         options.gopLimits = configuration.gopLimits
         options.stalePublisherNanoseconds = UInt64(max(0, configuration.stalePublisherTimeout.nanoseconds))
         self.registry = StreamRegistry(options: options, mailboxes: MailboxDirectory(), logger: logger)
+        self.recordings = RecordingController(options: configuration.recording, registry: registry, events: events, group: group, logger: logger)
     }
 
     func makeConnection(remote: String, channel: Channel) -> ConnectionInfo {

@@ -51,7 +51,20 @@ struct RTMPTop: ParsableCommand {
     @Flag(name: .long, help: "Send NetStream.Play.UnpublishNotify/PublishNotify to players (ffmpeg and ffplay stop on UnpublishNotify).")
     var publishNotify = false
 
+    @Flag(name: .long, help: "Record every stream published from now on.")
+    var recordAll = false
+
+    @Option(name: .long, help: "Directory for recordings (created if missing).")
+    var recordDir: String = "recordings"
+
+    @Option(name: .long, help: "Split recordings into segments of this many seconds, each starting on a keyframe (0 = one file).")
+    var recordMaxDuration: Int = 0
+
+    @Option(name: .long, help: "Split recordings into segments of this many megabytes, each starting on a keyframe (0 = one file).")
+    var recordMaxSize: Int = 0
+
     func validate() throws {
+        guard recordMaxDuration >= 0, recordMaxSize >= 0 else { throw ValidationError("--record-max-duration and --record-max-size must be 0 or more") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen wants HOST:PORT, got '\(listen)'") }
         guard (128...65536).contains(chunkSize) else { throw ValidationError("--chunk-size must be within 128...65536") }
     }
@@ -76,6 +89,10 @@ struct RTMPTop: ParsableCommand {
         config.chunkSize = chunkSize
         config.gopCache = !noGopCache
         config.publishNotify = publishNotify
+        config.recordAll = recordAll
+        config.recording.directory = recordDir
+        config.recording.maxDurationSeconds = recordMaxDuration
+        config.recording.maxSizeBytes = Int64(recordMaxSize) * 1_000_000
 
         let server = RTMPServer(configuration: config, logger: logger)
         do {
@@ -88,6 +105,8 @@ struct RTMPTop: ParsableCommand {
         // Signals are ours: stop accepting, tell clients, close, exit 0.
         let signalQueue = DispatchQueue(label: "rtmp-top.signals")
         var sources: [DispatchSourceSignal] = []
+        // Writing past RLIMIT_FSIZE must be an error on that recording, not death.
+        signal(SIGXFSZ, SIG_IGN)
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: signalQueue)

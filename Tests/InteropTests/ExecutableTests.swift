@@ -7,32 +7,10 @@ import XCTest
 /// The `rtmp-top` binary itself: first log line, single-dash flags, a
 /// clear error for a busy port, and a clean exit 0 on SIGTERM/SIGINT.
 final class ExecutableTests: XCTestCase {
-    static var binary: String {
-        // rtmp-top sits beside the test bundle in .build/<triple>/<config>/;
-        // on Linux Bundle(for:) is that directory, elsewhere the .xctest.
-        let bundle = Bundle(for: ExecutableTests.self).bundleURL
-        let candidates = [bundle.appendingPathComponent("rtmp-top"), bundle.deletingLastPathComponent().appendingPathComponent("rtmp-top")]
-        return (candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]).path
-    }
+    private var binary: String { RTMPTopProcess.binary }
 
     private func launch(_ args: [String], in dir: URL, waitForLogLine: Bool = true) throws -> (ChildProcess, [String: String]) {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
-            XCTFail("rtmp-top binary not found at \(Self.binary)")
-            throw RTMPClient.ClientError.closed
-        }
-        let p = try ChildProcess(Self.binary, args, in: dir, name: "rtmp-top").start()
-        var first: [String: String] = [:]
-        let deadline = Date().addingTimeInterval(waitForLogLine ? 20 : 0.5)
-        while Date() < deadline {
-            if let line = p.stdout.split(separator: "\n").first,
-               let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String] {
-                first = obj
-                break
-            }
-            if !p.isRunning { break }
-            usleep(20_000)
-        }
-        return (p, first)
+        try RTMPTopProcess.launch(args, in: dir, waitForLogLine: waitForLogLine)
     }
 
     func testHeadlessRunAndCleanShutdownOnSIGTERM() throws {
@@ -79,7 +57,7 @@ final class ExecutableTests: XCTestCase {
         let (p, first) = try launch(["--listen", "127.0.0.1:0"], in: dir)
         defer { p.signal(SIGTERM); p.wait(timeout: 5) }
         let address = try XCTUnwrap(first["address"])
-        let second = try ChildProcess.run(Self.binary, ["--listen", address], in: dir, timeout: 20)
+        let second = try ChildProcess.run(binary, ["--listen", address], in: dir, timeout: 20)
         XCTAssertNotEqual(second.status, 0)
         XCTAssertTrue(second.stderr.contains("address already in use"), second.stderr)
         XCTAssertEqual(second.stderr.split(separator: "\n").count, 1, "one line: \(second.stderr)")
@@ -87,10 +65,10 @@ final class ExecutableTests: XCTestCase {
 
     func testVersionAndHelp() throws {
         let dir = Fixtures.workDirectory(name)
-        let v = try ChildProcess.run(Self.binary, ["--version"], in: dir, timeout: 20)
+        let v = try ChildProcess.run(binary, ["--version"], in: dir, timeout: 20)
         XCTAssertEqual(v.status, 0)
         XCTAssertTrue(v.stdout.hasPrefix("rtmp-top "))
-        let h = try ChildProcess.run(Self.binary, ["--help"], in: dir, timeout: 20)
+        let h = try ChildProcess.run(binary, ["--help"], in: dir, timeout: 20)
         for flag in ["--listen", "--headless", "--log-level", "--chunk-size", "--no-gop-cache", "--publish-notify"] {
             XCTAssertTrue(h.stdout.contains(flag), "help mentions \(flag)")
         }

@@ -73,3 +73,8 @@ enum Tool {
         throw XCTSkip("\(name) is not installed; scripts/test installs it")
     }
 }
+
+struct ChildProcessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
