@@ -1,3 +1,4 @@
+import Atomics
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -8,18 +9,40 @@ import Glibc
 import Darwin
 #endif
 
+/// Where log lines go; can be redirected once at start (the dashboard could
+/// not open the terminal after all, so logs go back to stdout).
+public final class LogOutput: Sendable {
+    private let fd: ManagedAtomic<Int32>
+
+    public init(fileDescriptor: Int32) {
+        fd = ManagedAtomic(fileDescriptor)
+    }
+
+    public var fileDescriptor: Int32 {
+        get { fd.load(ordering: .relaxed) }
+    }
+
+    public func redirect(to fileDescriptor: Int32) {
+        fd.store(fileDescriptor, ordering: .relaxed)
+    }
+}
+
 /// swift-log handler writing one JSON object per line:
 /// `{"time":"…","level":"info","msg":"…","conn_id":"3",…}`.
 /// Each line goes out in one write(2), so lines never interleave.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
-    private let fd: Int32
+    private let output: LogOutput
     private let label: String
 
     public init(label: String, fileDescriptor: Int32 = 1, level: Logger.Level = .info) {
+        self.init(label: label, output: LogOutput(fileDescriptor: fileDescriptor), level: level)
+    }
+
+    public init(label: String, output: LogOutput, level: Logger.Level = .info) {
         self.label = label
-        self.fd = fileDescriptor
+        self.output = output
         self.logLevel = level
     }
 
@@ -43,7 +66,7 @@ public struct JSONLogHandler: LogHandler {
         }
         line.append("}\n")
         var bytes = Array(line.utf8)
-        let fd = self.fd
+        let fd = output.fileDescriptor
         bytes.withUnsafeMutableBytes { raw in
             var offset = 0
             while offset < raw.count {

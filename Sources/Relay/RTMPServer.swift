@@ -148,7 +148,9 @@ public final class RTMPServer: Sendable {
             takenAt: Date(), startedAt: state.startedAt,
             listenAddress: localAddress.map(Self.describe) ?? configuration.listenDescription,
             streams: streams, connections: all, recentEvents: state.events.all,
-            totalBytesIn: all.reduce(0) { $0 &+ $1.bytesIn }, totalBytesOut: all.reduce(0) { $0 &+ $1.bytesOut })
+            totalBytesIn: all.reduce(0) { $0 &+ $1.bytesIn }, totalBytesOut: all.reduce(0) { $0 &+ $1.bytesOut },
+            totalInBps: all.reduce(0) { $0 + $1.inBps }, totalOutBps: all.reduce(0) { $0 + $1.outBps },
+            recordDirectory: configuration.recording.directory, version: RTMPTopVersion.current)
     }
 
     /// Stops accepting, tells every client, closes them and stops the loops.

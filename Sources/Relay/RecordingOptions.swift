@@ -27,4 +27,14 @@ public struct RecordingSnapshot: Sendable, Equatable {
     public var durationMilliseconds: UInt32
     public var droppedFrames: UInt64
     public var lastError: String?
+
+    public init(isRecording: Bool, path: String?, segment: Int, bytesWritten: Int64, durationMilliseconds: UInt32, droppedFrames: UInt64, lastError: String?) {
+        self.isRecording = isRecording
+        self.path = path
+        self.segment = segment
+        self.bytesWritten = bytesWritten
+        self.durationMilliseconds = durationMilliseconds
+        self.droppedFrames = droppedFrames
+        self.lastError = lastError
+    }
 }

@@ -13,8 +13,30 @@ public struct ServerSnapshot: Sendable {
     public var recentEvents: [ServerEvent]
     public var totalBytesIn: UInt64
     public var totalBytesOut: UInt64
+    /// Sum of every connection's bits per second over the last second.
+    public var totalInBps: Double
+    public var totalOutBps: Double
+    public var recordDirectory: String
+    public var version: String
 
     public var uptime: TimeInterval { takenAt.timeIntervalSince(startedAt) }
+
+    public init(takenAt: Date, startedAt: Date, listenAddress: String, streams: [StreamSnapshot], connections: [ConnectionSnapshot],
+                recentEvents: [ServerEvent], totalBytesIn: UInt64, totalBytesOut: UInt64, totalInBps: Double, totalOutBps: Double,
+                recordDirectory: String, version: String) {
+        self.takenAt = takenAt
+        self.startedAt = startedAt
+        self.listenAddress = listenAddress
+        self.streams = streams
+        self.connections = connections
+        self.recentEvents = recentEvents
+        self.totalBytesIn = totalBytesIn
+        self.totalBytesOut = totalBytesOut
+        self.totalInBps = totalInBps
+        self.totalOutBps = totalOutBps
+        self.recordDirectory = recordDirectory
+        self.version = version
+    }
 }
 
 public struct StreamSnapshot: Sendable {
@@ -46,11 +68,44 @@ public struct StreamSnapshot: Sendable {
 
     public var isLive: Bool { publisher != nil }
     public var isRecording: Bool { recording?.isRecording == true }
+
+    public init(key: String, app: String, name: String, publisher: ConnectionSnapshot?, publishedAt: Date?, players: [ConnectionSnapshot],
+                video: VideoSnapshot?, audio: AudioSnapshot?, frameRate: Double?, bytesIn: UInt64, videoFrames: UInt64, audioFrames: UInt64,
+                keyframes: UInt64, droppedVideo: UInt64, droppedAudio: UInt64, bitrateBps: Double, videoBitrateBps: Double, audioBitrateBps: Double,
+                bitrateHistory: [Double], gopCachedFrames: Int, gopCachedBytes: Int, metadata: [MetadataEntry], recording: RecordingSnapshot?) {
+        self.key = key
+        self.app = app
+        self.name = name
+        self.publisher = publisher
+        self.publishedAt = publishedAt
+        self.players = players
+        self.video = video
+        self.audio = audio
+        self.frameRate = frameRate
+        self.bytesIn = bytesIn
+        self.videoFrames = videoFrames
+        self.audioFrames = audioFrames
+        self.keyframes = keyframes
+        self.droppedVideo = droppedVideo
+        self.droppedAudio = droppedAudio
+        self.bitrateBps = bitrateBps
+        self.videoBitrateBps = videoBitrateBps
+        self.audioBitrateBps = audioBitrateBps
+        self.bitrateHistory = bitrateHistory
+        self.gopCachedFrames = gopCachedFrames
+        self.gopCachedBytes = gopCachedBytes
+        self.metadata = metadata
+        self.recording = recording
+    }
 }
 
 public struct MetadataEntry: Sendable, Equatable {
     public var key: String
     public var value: String
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
 }
 
 public struct VideoSnapshot: Sendable, Equatable {
@@ -60,7 +115,7 @@ public struct VideoSnapshot: Sendable, Equatable {
     public var width: Int?
     public var height: Int?
 
-    init(codec: String, profile: String?, level: String?, width: Int?, height: Int?) {
+    public init(codec: String, profile: String?, level: String?, width: Int?, height: Int?) {
         self.codec = codec
         self.profile = profile
         self.level = level
@@ -78,6 +133,13 @@ public struct AudioSnapshot: Sendable, Equatable {
     public var profile: String?
     public var sampleRate: Int?
     public var channels: Int?
+
+    public init(codec: String, profile: String?, sampleRate: Int?, channels: Int?) {
+        self.codec = codec
+        self.profile = profile
+        self.sampleRate = sampleRate
+        self.channels = channels
+    }
 
     init(_ c: AudioConfig) {
         codec = c.codec.displayName
@@ -105,6 +167,28 @@ public struct ConnectionSnapshot: Sendable {
     public var queuedMessages: Int
     public var inBps: Double
     public var outBps: Double
+
+    public init(id: UInt64, remote: String, role: String, app: String?, streamKey: String?, clientName: String?, connectedAt: Date,
+                bytesIn: UInt64, bytesOut: UInt64, messagesIn: UInt64, messagesOut: UInt64, droppedVideo: UInt64, droppedAudio: UInt64,
+                queuedBytes: Int, queuedMessages: Int, inBps: Double, outBps: Double) {
+        self.id = id
+        self.remote = remote
+        self.role = role
+        self.app = app
+        self.streamKey = streamKey
+        self.clientName = clientName
+        self.connectedAt = connectedAt
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+        self.messagesIn = messagesIn
+        self.messagesOut = messagesOut
+        self.droppedVideo = droppedVideo
+        self.droppedAudio = droppedAudio
+        self.queuedBytes = queuedBytes
+        self.queuedMessages = queuedMessages
+        self.inBps = inBps
+        self.outBps = outBps
+    }
 
     init(_ c: ConnectionInfo) {
         let d = c.details.withLockedValue { $0 }
@@ -135,4 +219,11 @@ public struct ServerEvent: Sendable, Equatable {
     public var message: String
     public var connectionID: UInt64?
     public var streamKey: String?
+
+    public init(time: Date, message: String, connectionID: UInt64? = nil, streamKey: String? = nil) {
+        self.time = time
+        self.message = message
+        self.connectionID = connectionID
+        self.streamKey = streamKey
+    }
 }

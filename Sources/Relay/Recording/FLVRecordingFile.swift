@@ -37,8 +37,6 @@ final class FLVRecordingFile {
     let reservedMetadataBytes: Int
 
     private let io: RecordingFileIO
-    private let declaredAudio: Bool
-    private let declaredVideo: Bool
     private var descriptor: Int32
     private var pending: ByteBuffer
     /// Bytes the kernel has: the header, the metadata slot and every flushed tag.
@@ -72,8 +70,6 @@ final class FLVRecordingFile {
             FLVWriter.maximumPayloadSize + Self.tagOverhead
         )
         self.io = io
-        self.declaredAudio = hasAudio
-        self.declaredVideo = hasVideo
         self.pending = ByteBufferAllocator().buffer(capacity: 64 * 1024)
         self.flushedBytes = 0
         self.descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -84,10 +80,12 @@ final class FLVRecordingFile {
 
         var start = ByteBufferAllocator().buffer(capacity: Self.headerSize + self.reservedMetadataBytes)
         FLVWriter.writeHeader(hasAudio: hasAudio, hasVideo: hasVideo, into: &start)
-        if let metadata = metadataTag() {
+        do throws(RecordingError) {
+            // Without its slot the media would sit where the metadata is rewritten later.
+            guard let metadata = metadataTag() else {
+                throw RecordingError.reservedSpaceTooSmall(path: path, bytes: self.reservedMetadataBytes)
+            }
             start.writeImmutableBuffer(metadata)
-        }
-        do {
             try writeAll(start)
         } catch {
             // The file is ours (O_EXCL) and useless half-written.
@@ -111,8 +109,8 @@ final class FLVRecordingFile {
     var bytesWritten: Int64 { flushedBytes + Int64(pending.readableBytes) }
     /// Tags waiting for the next `flush()`.
     var bufferedBytes: Int { pending.readableBytes }
-    /// From the first tag to the end of the last one (its timestamp plus
-    /// the gap before it, as a guess at its length), over all tags written.
+    /// The end of the last tag written: its timestamp plus the gap before
+    /// it, a guess at how long it lasts (timestamps start at 0 in the file).
     var durationMilliseconds: UInt32 { tally.durationMilliseconds }
     /// Video keyframes written.
     var keyframeCount: Int { tally.index.keyframesSeen }
@@ -243,9 +241,10 @@ final class FLVRecordingFile {
     }
 
     /// The onMetaData tag for what is on disk, exactly `reservedMetadataBytes`
-    /// long. An index that no longer fits is thinned for good (so that
-    /// later flushes stay consistent with it); the publisher's properties go
-    /// before the index does.
+    /// long. An index that no longer fits is thinned for good, so that later
+    /// flushes stay consistent with it. The publisher's properties (at most
+    /// an eighth of the space) are dropped only if even an empty index
+    /// leaves no room for them, which the minimum size rules out.
     private func metadataTag() -> ByteBuffer? {
         let payloadSize = reservedMetadataBytes - Self.tagOverhead
         var metadata = committed.metadata(info: givenInfo.filled(from: committed.learned), fileSize: flushedBytes)

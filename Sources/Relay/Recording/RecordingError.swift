@@ -23,11 +23,15 @@ enum RecordingError: Error, CustomStringConvertible, Sendable, Equatable {
     case tagTooLarge(path: String, size: Int)
     /// `write` or `flush` after `close`.
     case closed(path: String)
+    /// The onMetaData slot cannot hold even the smallest metadata; the
+    /// minimum reserved size rules this out.
+    case reservedSpaceTooSmall(path: String, bytes: Int)
 
     var path: String {
         switch self {
         case .alreadyExists(let path), .cannotCreate(let path, _), .writeFailed(let path, _),
-             .closeFailed(let path, _), .tagTooLarge(let path, _), .closed(let path):
+             .closeFailed(let path, _), .tagTooLarge(let path, _), .closed(let path),
+             .reservedSpaceTooSmall(let path, _):
             return path
         }
     }
@@ -39,7 +43,7 @@ enum RecordingError: Error, CustomStringConvertible, Sendable, Equatable {
             return code
         case .alreadyExists:
             return EEXIST
-        case .tagTooLarge, .closed:
+        case .tagTooLarge, .closed, .reservedSpaceTooSmall:
             return nil
         }
     }
@@ -58,6 +62,8 @@ enum RecordingError: Error, CustomStringConvertible, Sendable, Equatable {
             return "cannot write a \(size)-byte tag to recording \(path): FLV tags hold at most 16777215 bytes"
         case .closed(let path):
             return "recording \(path) is already closed"
+        case .reservedSpaceTooSmall(let path, let bytes):
+            return "cannot fit the metadata of recording \(path) into \(bytes) reserved bytes"
         }
     }
 
