@@ -45,6 +45,24 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // Pure-Swift TUI: renders a ServerSnapshot into a cell grid and maps
+        // keys to actions. No ncurses here, so every view is unit-tested.
+        .target(
+            name: "Dashboard",
+            dependencies: ["Relay"]
+        ),
+        // System ncursesw, with a shim for the macros Swift cannot import.
+        // (No pkgConfig: its -D flags are refused by SwiftPM with a warning;
+        // the shim defines what it needs.)
+        .systemLibrary(
+            name: "CNcurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // The only code that calls ncurses: paints a Screen, reads keys.
+        .target(
+            name: "Terminal",
+            dependencies: ["CNcurses", "Dashboard", "Relay"]
+        ),
         // A small RTMP client: interop tests (Enhanced RTMP publishing) and rtmp-bench.
         .target(
             name: "RTMPClient",
@@ -58,11 +76,21 @@ let package = Package(
         .executableTarget(
             name: "rtmp-top",
             dependencies: [
-                "Relay",
+                "Relay", "Dashboard", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // Load generator: one publisher and N players against any RTMP server (scripts/bench).
+        .executableTarget(
+            name: "rtmp-bench",
+            dependencies: [
+                "RTMP", "RTMPClient", "Media",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
@@ -74,6 +102,10 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "Relay"]
         ),
         .testTarget(
             name: "MediaTests",

@@ -3,7 +3,9 @@ import Dispatch
 import Foundation
 import Logging
 import NIOCore
+import Dashboard
 import Relay
+import Terminal
 
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +20,7 @@ struct RTMPTop: ParsableCommand {
             Play:     ffplay rtmp://127.0.0.1:1935/live/test
             Single-dash spellings such as -listen are accepted too.
             """,
-        version: "rtmp-top 0.1.0"
+        version: "rtmp-top \(RTMPTopVersion.current)"
     )
 
     enum LogLevel: String, ExpressibleByArgument, CaseIterable {
@@ -38,6 +40,9 @@ struct RTMPTop: ParsableCommand {
 
     @Flag(name: .long, help: "No dashboard: JSON log lines on stdout (automatic when stdout is not a terminal).")
     var headless = false
+
+    @Option(name: .long, help: "Where logs go while the dashboard is up.")
+    var logFile: String = "rtmp-top.log"
 
     @Option(name: .long, help: "debug, info, warn or error.")
     var logLevel: LogLevel = .info
@@ -70,17 +75,27 @@ struct RTMPTop: ParsableCommand {
     }
 
     func run() throws {
+        // Signals are ours, set before ncurses starts (it installs its own
+        // SIGINT/SIGTERM handlers only over the default disposition), and
+        // writing past RLIMIT_FSIZE must fail that recording, not kill us.
+        for sig in [SIGINT, SIGTERM, SIGXFSZ, SIGPIPE] { signal(sig, SIG_IGN) }
+
         // Headless or dashboard is decided before logging is bootstrapped:
-        // swift-log bootstraps once per process. The dashboard is not built
-        // yet, so a terminal gets a note and headless mode too.
-        let interactive = isatty(STDOUT_FILENO) == 1 && !headless
+        // swift-log bootstraps once per process.
+        let wantDashboard = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let output = LogOutput(fileDescriptor: STDOUT_FILENO)
+        if wantDashboard {
+            let fd = open(logFile, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            guard fd >= 0 else {
+                FileHandle.standardError.write(Data("rtmp-top: cannot open log file \(logFile): \(String(cString: strerror(errno)))\n".utf8))
+                throw ExitCode.failure
+            }
+            output.redirect(to: fd)
+        }
         let level = logLevel.swiftLog
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, output: output, level: level) }
         var logger = Logger(label: "rtmp-top")
         logger.logLevel = level
-        if interactive {
-            FileHandle.standardError.write(Data("rtmp-top: the dashboard is not built yet; running headless.\n".utf8))
-        }
 
         guard let address = ListenAddress(listen) else { throw ExitCode.validationFailure }
         var config = ServerConfiguration()
@@ -102,21 +117,48 @@ struct RTMPTop: ParsableCommand {
             throw ExitCode.failure
         }
 
-        // Signals are ours: stop accepting, tell clients, close, exit 0.
+        var ui: TerminalUI?
+        if wantDashboard {
+            var options = TerminalUI.Options()
+            options.color = ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+            options.unicode = Self.localeIsUTF8()
+            let terminal = TerminalUI(options: options)
+            if terminal.open() {
+                ui = terminal
+            } else {
+                output.redirect(to: STDOUT_FILENO)
+                FileHandle.standardError.write(Data("rtmp-top: cannot open the terminal; running headless.\n".utf8))
+            }
+        }
+
+        // Ctrl-C and SIGTERM: finalise recordings, restore the terminal, exit 0.
         let signalQueue = DispatchQueue(label: "rtmp-top.signals")
         var sources: [DispatchSourceSignal] = []
-        // Writing past RLIMIT_FSIZE must be an error on that recording, not death.
-        signal(SIGXFSZ, SIG_IGN)
         for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: signalQueue)
             source.setEventHandler {
                 logger.info("signal received, shutting down", metadata: ["signal": "\(sig == SIGINT ? "SIGINT" : "SIGTERM")"])
-                server.shutdown()
-                Glibc.exit(0)
+                if let ui {
+                    ui.requestStop()  // the UI thread restores the terminal, then shuts down
+                } else {
+                    server.shutdown()
+                    Glibc.exit(0)
+                }
             }
             source.resume()
             sources.append(source)
+        }
+
+        if let ui {
+            let logger = logger
+            let thread = Thread {
+                ui.run(snapshot: { server.snapshot() }, perform: { action in Self.perform(action, on: server, logger: logger) })
+                server.shutdown()
+                Glibc.exit(0)
+            }
+            thread.name = "rtmp-top.terminal"
+            thread.start()
+            withExtendedLifetime(sources) { dispatchMain() }
         }
 
         let stats = StatsReporter(server: server, logger: logger)
@@ -124,6 +166,27 @@ struct RTMPTop: ParsableCommand {
         withExtendedLifetime((sources, stats)) {
             dispatchMain()
         }
+    }
+
+    static func perform(_ action: DashboardAction, on server: RTMPServer, logger: Logger) {
+        switch action {
+        case .toggleRecording(let key):
+            if server.isRecording(streamKey: key) {
+                server.stopRecording(streamKey: key)
+            } else {
+                do { try server.startRecording(streamKey: key) } catch { logger.error("cannot start recording", metadata: ["stream_key": "\(key)", "error": "\(error)"]) }
+            }
+        case .kick(let id):
+            server.kick(connectionID: id, reason: "kicked from the dashboard")
+        case .quit:
+            break
+        }
+    }
+
+    static func localeIsUTF8() -> Bool {
+        let env = ProcessInfo.processInfo.environment
+        let value = env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? ""
+        return value.uppercased().contains("UTF-8") || value.uppercased().contains("UTF8")
     }
 }
 
