@@ -7,7 +7,8 @@ import Foundation
 struct DashboardLayout: Equatable {
     /// Server summary lines at the top (3, 1 or none on tiny screens).
     var header: Range<Int>
-    /// The detail view's stream summary (empty in the streams view).
+    /// The detail view's stream summary (empty in the streams view); a blank
+    /// row follows it when the height allows.
     var summary: Range<Int>
     /// The column titles of the streams or connections table.
     var tableHeaderRow: Int?
@@ -56,6 +57,8 @@ struct DashboardLayout: Equatable {
             let count = rows >= 12 ? DetailView.summaryLines : (rows >= 5 ? 1 : 0)
             summary = top..<(top + count)
             top += count
+            // A blank row keeps the summary's last line off the table header.
+            if count > 1 && bottom - top >= DetailView.roomForSpacing { top += 1 }
         }
         if bottom - top >= 2 {
             tableHeaderRow = top

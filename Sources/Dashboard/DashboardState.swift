@@ -152,7 +152,7 @@ public struct DashboardState: Sendable, Equatable {
         case .key:
             return nil
         case .bitrate:
-            let x = sanitized(a.bitrateBps), y = sanitized(b.bitrateBps)
+            let x = sanitized(inputBitrate(a)), y = sanitized(inputBitrate(b))
             return x == y ? nil : x > y
         case .players:
             return a.players.count == b.players.count ? nil : a.players.count > b.players.count
@@ -167,6 +167,12 @@ public struct DashboardState: Sendable, Equatable {
             case (nil, nil): return nil
             }
         }
+    }
+
+    /// The stream's input bitrate; 0 without a publisher, whatever the
+    /// snapshot still carries from the last one.
+    static func inputBitrate(_ stream: StreamSnapshot) -> Double {
+        stream.isLive ? stream.bitrateBps : 0
     }
 
     /// Frames dropped for all of the stream's players.

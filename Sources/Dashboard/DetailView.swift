@@ -5,6 +5,9 @@ import Relay
 enum DetailView {
     /// Rows of summary above the table when there is room for them.
     static let summaryLines = 6
+    /// Rows the table needs below the summary before a blank row is spent
+    /// between them: the blank row, the table's header and three rows.
+    static let roomForSpacing = 5
 
     static func draw(_ context: RenderContext, streamKey: String, into screen: inout Screen) {
         let layout = context.layout
@@ -47,8 +50,11 @@ enum DetailView {
             title.append(TextRun("  from \(publisher.remote)\(client)", theme.plain))
         }
 
+        // Codecs and bitrates belong to the publisher: without one they are stale.
         let video: [TextRun]
-        if let v = stream.video {
+        if !stream.isLive {
+            video = [label("Video"), TextRun("-", theme.muted)]
+        } else if let v = stream.video {
             let profile = [v.profile, v.level.map { "L\($0)" }].compactMap { $0 }.joined(separator: "@")
             let text = [v.codec, profile.isEmpty ? nil : profile, Format.resolution(width: v.width, height: v.height),
                         Format.frameRate(stream.frameRate)].compactMap { $0 }.joined(separator: " ")
@@ -59,7 +65,9 @@ enum DetailView {
         }
 
         let audio: [TextRun]
-        if let a = stream.audio {
+        if !stream.isLive {
+            audio = [label("Audio"), TextRun("-", theme.muted)]
+        } else if let a = stream.audio {
             let channels = a.channels.flatMap { $0 > 0 ? "\($0)ch" : nil }
             let text = [a.codec, a.profile, Format.sampleRate(a.sampleRate), channels].compactMap { $0 }.joined(separator: " ")
             audio = [label("Audio"), TextRun(text, theme.value), TextRun("  \(Format.bitrate(stream.audioBitrateBps))", theme.plain),
@@ -71,7 +79,7 @@ enum DetailView {
         let out = stream.players.reduce(0.0) { $0 + ($1.outBps.isFinite ? $1.outBps : 0) }
         let drops = DashboardState.drops(stream)
         let traffic = [
-            label("Traffic"), TextRun("in ", theme.plain), TextRun(Format.bitrate(stream.bitrateBps), theme.value),
+            label("Traffic"), TextRun("in ", theme.plain), TextRun(Format.bitrate(DashboardState.inputBitrate(stream)), theme.value),
             TextRun("  out ", theme.plain), TextRun(Format.bitrate(out), theme.value),
             TextRun("  received ", theme.plain), TextRun(Format.bytes(stream.bytesIn), theme.value),
             TextRun("  players ", theme.plain), TextRun("\(stream.players.count)", theme.value),

@@ -24,13 +24,52 @@ enum EventLogView {
         }
     }
 
-    /// Trouble stands out; the engine's event texts are short and regular
-    /// enough that a few words tell the kinds apart.
-    static func style(of message: String, _ theme: Theme) -> Style {
-        let text = message.lowercased()
-        if ["error", "fail", "refused", "invalid"].contains(where: text.contains) { return theme.error }
-        if ["kicked", "evicted", "drop", "closed", "timeout", "ended"].contains(where: text.contains) { return theme.warning }
-        if text.hasPrefix("publish ") || text.hasPrefix("recording ") { return theme.live }
-        return theme.plain
+    /// How much an event matters, which sets its colour.
+    enum Severity: Equatable {
+        /// Something broke: red (a protocol error, a failed recording).
+        case error
+        /// Worth a look but handled: yellow (a kick, an eviction, a player
+        /// too slow, a refused publish, a timeout, dropped frames).
+        case warning
+        /// Good news: green (a publish, a recording started).
+        case notable
+        /// The ordinary comings and goings, an ordinary close included.
+        case ordinary
     }
+
+    static func style(of message: String, _ theme: Theme) -> Style {
+        switch severity(of: message) {
+        case .error: return theme.error
+        case .warning: return theme.warning
+        case .notable: return theme.live
+        case .ordinary: return theme.plain
+        }
+    }
+
+    /// The engine's event texts are short and regular: their shape says what
+    /// they are, and a few words in a close reason tell trouble from an
+    /// ordinary goodbye. Shapes that embed a stream key or an address are
+    /// recognised first, so a stream called `live/errors` stays uncoloured.
+    static func severity(of message: String) -> Severity {
+        let text = message.lowercased()
+        if text.hasPrefix("connection "), let colon = text.range(of: " closed: ") {
+            return severity(ofReason: String(text[colon.upperBound...]))
+        }
+        if text.hasPrefix("publish "), text.contains(" from ") { return .notable }
+        if ["play ", "connect ", "listening on ", "publisher left ", "player left "].contains(where: text.hasPrefix) { return .ordinary }
+        if text.hasPrefix("recording of ") && text.hasSuffix(" ended") { return .ordinary }
+        if text.hasPrefix("recording "), !text.dropFirst("recording ".count).contains(" ") { return .notable }
+        return severity(ofReason: text)
+    }
+
+    private static func severity(ofReason text: String) -> Severity {
+        if errorWords.contains(where: text.contains) { return .error }
+        if warningWords.contains(where: text.contains) { return .warning }
+        return .ordinary
+    }
+
+    private static let errorWords = ["error", "fail", "invalid"]
+    private static let warningWords = [
+        "kick", "evict", "too slow", "refused", "rejected", "denied", "already published", "timeout", "timed out", "drop",
+    ]
 }

@@ -19,7 +19,7 @@ enum FooterView {
         }
     }
 
-    /// The brief's footer text, separators included: `F1Help  Enter Detail …`.
+    /// The footer text, separators included: `F1 Help  Enter Detail …`.
     static func hints(_ state: DashboardState) -> [Hint] {
         if state.pendingConfirmation != nil {
             return [Hint(key: "y", label: " Kick"), Hint(key: "n", label: " Cancel")]
@@ -32,11 +32,11 @@ enum FooterView {
         }
         switch state.view {
         case .streams:
-            return [Hint(key: "F1", label: "Help"), Hint(key: "Enter", label: " Detail"), Hint(key: "r", label: " Rec"),
+            return [Hint(key: "F1", label: " Help"), Hint(key: "Enter", label: " Detail"), Hint(key: "r", label: " Rec"),
                     Hint(key: "F9/k", label: " Kick"), Hint(key: "s", label: " Sort"), Hint(key: "/", label: " Filter"),
                     Hint(key: "l", label: " Log"), Hint(key: "F10/q", label: " Quit")]
         case .detail:
-            return [Hint(key: "F1", label: "Help"), Hint(key: "Esc", label: " Back"), Hint(key: "r", label: " Rec"),
+            return [Hint(key: "F1", label: " Help"), Hint(key: "Esc", label: " Back"), Hint(key: "r", label: " Rec"),
                     Hint(key: "F9/k", label: " Kick"), Hint(key: "l", label: " Log"), Hint(key: "F10/q", label: " Quit")]
         }
     }

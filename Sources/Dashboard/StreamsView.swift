@@ -4,9 +4,14 @@ import Relay
 ///
 /// At 80 columns: key, state, video, audio, bitrate in, players, drops and
 /// the recording mark. Wider terminals add, in this order, the full state
-/// and "PLAYERS" titles, bitrate out, the recording size, live time, wider
-/// codec columns, the publisher (address and client) and the last minute's
-/// bitrate as a sparkline; 160 columns show everything.
+/// title, bitrate out, a compact sparkline of the last minute's bitrate, the
+/// recording size, live time, wider codec columns, a longer sparkline, the
+/// full "PLAYERS" title, the publisher (address and client), then the rest
+/// goes to the sparkline, publisher and key; 120 columns show all but the
+/// publisher, 160 show everything.
+///
+/// A stream without a publisher shows `-` for its codecs and 0 b/s in: the
+/// snapshot may still carry the last publisher's values for a moment.
 enum StreamsView {
     static func draw(_ context: RenderContext, into screen: inout Screen) {
         let snapshot = context.snapshot
@@ -51,9 +56,10 @@ enum StreamsView {
             columns: columns, totalWidth: width,
             dropOrder: ["audio", "video", "rec", "drops", "players", "state", "in"],
             growth: [
-                .widen("key", upTo: 16), .widen("state"), .widen("players"), .add("out"), .widen("rec"), .add("live"),
-                .widen("video"), .widen("audio"), .add("publisher"), .widen("publisher", upTo: 28), .add("spark"),
-                .widen("spark", upTo: 30), .widen("key", upTo: 32), .widen("publisher"), .widen("spark"), .widen("key"),
+                .widen("key", upTo: 16), .widen("state"), .add("out"), .add("spark"), .widen("rec"), .add("live"),
+                .widen("video"), .widen("audio"), .widen("spark", upTo: 12), .widen("players"), .add("publisher"),
+                .widen("publisher", upTo: 28), .widen("spark", upTo: 30), .widen("key", upTo: 32), .widen("publisher"),
+                .widen("spark"), .widen("key"),
             ])
     }
 
@@ -62,6 +68,13 @@ enum StreamsView {
         let glyphs = context.glyphs
         func widest(_ texts: [String], _ low: Int, _ high: Int) -> Int {
             min(high, max(low, texts.map { DisplayWidth.of($0) }.max() ?? 0))
+        }
+        // Codecs belong to the publisher: without one they are stale.
+        func videoText(_ stream: StreamSnapshot, frameRate: Bool = true) -> String {
+            stream.isLive ? Format.video(stream.video, frameRate: frameRate ? stream.frameRate : nil) : "-"
+        }
+        func audioText(_ stream: StreamSnapshot) -> String {
+            stream.isLive ? Format.audio(stream.audio) : "-"
         }
         func publisherText(_ stream: StreamSnapshot) -> String {
             guard let publisher = stream.publisher else { return "-" }
@@ -90,20 +103,19 @@ enum StreamsView {
                 (publisherText(stream), theme.plain)
             },
             TableColumn(id: "video", title: "VIDEO", minWidth: 20,
-                        maxWidth: widest(streams.map { Format.video($0.video, frameRate: $0.frameRate) }, 20, 30)) { stream, width in
+                        maxWidth: widest(streams.map { videoText($0) }, 20, 30)) { stream, width in
                 // Losing the frame rate reads better than "1920x1080 30f…".
-                let full = Format.video(stream.video, frameRate: stream.frameRate)
-                let shorter = Format.video(stream.video, frameRate: nil)
-                return (DisplayWidth.of(full) <= width ? full : shorter, theme.plain)
+                let full = videoText(stream)
+                return (DisplayWidth.of(full) <= width ? full : videoText(stream, frameRate: false), theme.plain)
             },
-            TableColumn(id: "audio", title: "AUDIO", minWidth: 15, maxWidth: widest(streams.map { Format.audio($0.audio) }, 15, 24)) { stream, width in
-                let full = Format.audio(stream.audio)
-                guard DisplayWidth.of(full) > width, var audio = stream.audio else { return (full, theme.plain) }
+            TableColumn(id: "audio", title: "AUDIO", minWidth: 15, maxWidth: widest(streams.map(audioText), 15, 24)) { stream, width in
+                let full = audioText(stream)
+                guard DisplayWidth.of(full) > width, stream.isLive, var audio = stream.audio else { return (full, theme.plain) }
                 audio.channels = nil
                 return (Format.audio(audio), theme.plain)
             },
             TableColumn(id: "in", title: "IN", alignment: .right, minWidth: 9) { stream, _ in
-                (Format.bitrate(stream.bitrateBps), theme.plain)
+                (Format.bitrate(DashboardState.inputBitrate(stream)), theme.plain)
             },
             TableColumn(id: "out", title: "OUT", alignment: .right, minWidth: 9, required: false) { stream, _ in
                 (Format.bitrate(stream.players.reduce(0) { $0 + ($1.outBps.isFinite ? $1.outBps : 0) }), theme.plain)
@@ -122,7 +134,9 @@ enum StreamsView {
                 guard stream.isLive, let since = stream.publishedAt else { return ("-", theme.muted) }
                 return (Format.duration(context.age(of: since)), theme.plain)
             },
-            TableColumn(id: "spark", title: "BITRATE HISTORY", shortTitle: "HISTORY", minWidth: 8, maxWidth: 60, required: false) { stream, width in
+            // Keeps its colour on the selected row: bars in the bar's colour read as one box.
+            TableColumn(id: "spark", title: "BITRATE HISTORY", shortTitle: "HISTORY", minWidth: 8, maxWidth: 60, required: false,
+                        keepsStyleWhenSelected: true) { stream, width in
                 (Sparkline.text(stream.bitrateHistory, width: width, levels: glyphs.levels), theme.sparkline)
             },
         ]

@@ -18,12 +18,15 @@ struct TableColumn<Row> {
     let maxWidth: Int
     /// Shown before any optional column; optional ones wait for `.add`.
     let required: Bool
+    /// Its text keeps its own style on a selected row instead of taking the
+    /// selection bar's (a coloured chart that the bar would turn into a box).
+    let keepsStyleWhenSelected: Bool
     /// The cell's text for a row at a given width (columns may shorten
     /// their text rather than be truncated) and its style when not selected.
     let cell: (Row, Int) -> (text: String, style: Style)
 
     init(id: String, title: String, shortTitle: String? = nil, alignment: Alignment = .left, minWidth: Int, maxWidth: Int? = nil,
-         required: Bool = true, cell: @escaping (Row, Int) -> (text: String, style: Style)) {
+         required: Bool = true, keepsStyleWhenSelected: Bool = false, cell: @escaping (Row, Int) -> (text: String, style: Style)) {
         self.id = id
         self.title = title
         self.shortTitle = shortTitle ?? title
@@ -31,6 +34,7 @@ struct TableColumn<Row> {
         self.minWidth = max(1, minWidth)
         self.maxWidth = max(self.minWidth, maxWidth ?? minWidth)
         self.required = required
+        self.keepsStyleWhenSelected = keepsStyleWhenSelected
         self.cell = cell
     }
 }

@@ -24,14 +24,16 @@ struct TableRenderer<Row> {
         }
     }
 
-    /// One row; a selected row is a full-width bar in one style, like htop's.
+    /// One row; a selected row is a full-width bar in one style, like htop's,
+    /// except for the text of columns that keep their own style.
     func drawRow(_ row: Row, y: Int, selected: Bool, into screen: inout Screen) {
         if selected { screen.fill(x: 0, y: y, width: screen.width, height: 1, style: theme.selectedRow) }
         var x = 0
         for (column, width) in zip(columns, layout.widths) {
             guard let width else { continue }
             let cell = column.cell(row, width)
-            put(cell.text, column: column, x: x, width: width, y: y, style: selected ? theme.selectedRow : cell.style, into: &screen)
+            let style = selected && !column.keepsStyleWhenSelected ? theme.selectedRow : cell.style
+            put(cell.text, column: column, x: x, width: width, y: y, style: style, into: &screen)
             x += width + ColumnLayout.gap
         }
     }

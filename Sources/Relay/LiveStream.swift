@@ -107,13 +107,19 @@ public final class LiveStream: @unchecked Sendable {
         videoSequenceHeader = nil
         audioSequenceHeader = nil
         gop.clear()
+        // The next publisher may send other codecs; don't show stale ones.
+        stats.resetForPublisher()
         post(.publisherStopped)
     }
 
     /// Takes one message from the publisher `connection`. Ignored if that
     /// connection is no longer the publisher (an evicted one still draining).
-    func ingest(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, from connection: ConnectionInfo) {
+    /// Returns the mailboxes whose backlog is past their high-water mark
+    /// (usually none): the publisher pauses reading until they drain.
+    @discardableResult
+    func ingest(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, from connection: ConnectionInfo) -> [LoopMailbox] {
         var logLines: [(String, Logger.Metadata)] = []
+        var overloaded: [LoopMailbox] = []
         lock.withLock {
             guard publisher?.id == connection.id else { return }
             if needsRebase {
@@ -138,9 +144,10 @@ public final class LiveStream: @unchecked Sendable {
             }
             stats.bytesIn &+= UInt64(payload.readableBytes)
             if options.gopCache { gop.add(frame) }
-            post(.frame(frame))
+            overloaded = post(.frame(frame))
         }
         for (msg, meta) in logLines { logger.info("\(msg)", metadata: meta) }
+        return overloaded
     }
 
     /// `@setDataFrame onMetaData {…}` is stored and relayed as `onMetaData
@@ -247,10 +254,13 @@ public final class LiveStream: @unchecked Sendable {
         sinkGroups[id] = group.sinks.isEmpty ? nil : group
     }
 
-    private func post(_ item: StreamItem) {
-        for group in sinkGroups.values {
-            group.mailbox.post(item, to: group.sinks)
+    @discardableResult
+    private func post(_ item: StreamItem) -> [LoopMailbox] {
+        var overloaded: [LoopMailbox] = []
+        for group in sinkGroups.values where group.mailbox.post(item, to: group.sinks) {
+            overloaded.append(group.mailbox)
         }
+        return overloaded
     }
 
     // MARK: queries

@@ -10,27 +10,58 @@ final class LoopMailbox: Sendable {
         let sinks: [any StreamSink]
     }
 
-    let eventLoop: EventLoop
-    private let pending = NIOLockedValueBox<[Letter]>([])
-
-    init(eventLoop: EventLoop) {
-        self.eventLoop = eventLoop
+    private struct Pending {
+        var letters: [Letter] = []
+        var bytes = 0
+        var waiters: [@Sendable () -> Void] = []
     }
 
-    func post(_ item: StreamItem, to sinks: [any StreamSink]) {
-        let wasEmpty = pending.withLockedValue { letters -> Bool in
-            letters.append(Letter(item: item, sinks: sinks))
-            return letters.count == 1
+    let eventLoop: EventLoop
+    /// Media bytes posted but not yet handed to the sinks. Past `highWater`
+    /// the loop is not keeping up (CPU-bound, not a slow player: those drop
+    /// in their own queues), and publishers pause reading until the backlog
+    /// is below `lowWater`: the server sheds load instead of growing without
+    /// bound.
+    let highWater: Int
+    let lowWater: Int
+    private let pending = NIOLockedValueBox(Pending())
+
+    init(eventLoop: EventLoop, highWater: Int = 32 << 20, lowWater: Int = 8 << 20) {
+        self.eventLoop = eventLoop
+        self.highWater = highWater
+        self.lowWater = lowWater
+    }
+
+    /// Returns true when the backlog is past the high-water mark.
+    @discardableResult
+    func post(_ item: StreamItem, to sinks: [any StreamSink]) -> Bool {
+        let size: Int
+        if case .frame(let f) = item { size = f.size } else { size = 0 }
+        let (wasEmpty, overloaded) = pending.withLockedValue { p -> (Bool, Bool) in
+            p.letters.append(Letter(item: item, sinks: sinks))
+            p.bytes &+= size
+            return (p.letters.count == 1, p.bytes > highWater)
         }
         if wasEmpty {
             eventLoop.execute { self.drain() }
         }
+        return overloaded
+    }
+
+    /// Calls `body` (on any thread) once the backlog is below the low-water mark.
+    func whenBelowLowWater(_ body: @escaping @Sendable () -> Void) {
+        let now = pending.withLockedValue { p -> Bool in
+            if p.bytes <= lowWater { return true }
+            p.waiters.append(body)
+            return false
+        }
+        if now { body() }
     }
 
     private func drain() {
-        let letters = pending.withLockedValue { letters -> [Letter] in
-            defer { letters.removeAll(keepingCapacity: true) }
-            return letters
+        let letters = pending.withLockedValue { p -> [Letter] in
+            defer { p.letters.removeAll(keepingCapacity: true) }
+            return p.letters
         }
         // Group consecutive letters per sink so each sink gets one batch
         // (and flushes its socket once).
@@ -49,5 +80,16 @@ final class LoopMailbox: Sendable {
         for id in order {
             if let batch = batches[id] { batch.sink.receive(batch.items[...]) }
         }
+        let drained = letters.reduce(0) { total, letter in
+            if case .frame(let f) = letter.item { return total &+ f.size }
+            return total
+        }
+        let waiters = pending.withLockedValue { p -> [@Sendable () -> Void] in
+            p.bytes &-= drained
+            guard p.bytes <= lowWater else { return [] }
+            defer { p.waiters.removeAll() }
+            return p.waiters
+        }
+        for w in waiters { w() }
     }
 }

@@ -30,6 +30,9 @@ struct PlayerQueue {
     let limits: Limits
     private(set) var frames = Deque<MediaFrame>()
     private(set) var bytes = 0
+    /// Queued video that may be dropped (not sequence headers): lets an
+    /// overflow of a queue full of audio skip the scans for video.
+    private var droppableVideo = 0
     /// Set by an overflow; cleared by the next video keyframe.
     private(set) var skippingVideo = false
 
@@ -57,25 +60,35 @@ struct PlayerQueue {
     mutating func push(_ frame: MediaFrame, drops: inout Drops) -> Bool {
         frames.append(frame)
         bytes &+= frame.size
+        if Self.isDroppableVideo(frame) { droppableVideo &+= 1 }
         guard overLimits else { return false }
         // 1. Older GOPs: video before the newest queued keyframe. What is
         //    left still starts on a keyframe, so nothing is skipped.
-        if let key = frames.lastIndex(where: { $0.kind == .video && $0.isKeyframe }) {
-            drops.video &+= remove(in: 0..<key) { $0.kind == .video && !$0.isSequenceHeader }
+        if droppableVideo > 0, let key = frames.lastIndex(where: { $0.kind == .video && $0.isKeyframe }) {
+            let removed = remove(in: 0..<key) { Self.isDroppableVideo($0) }
+            drops.video &+= removed
             if !overLimits { return true }
             // 2. A queue of old audio in front of that GOP: the audio goes,
             //    oldest first, and the freshest GOP stays.
-            while overLimits, let i = frames.firstIndex(where: { $0.kind == .audio && !$0.isSequenceHeader }),
-                  let k = frames.lastIndex(where: { $0.kind == .video && $0.isKeyframe }), i < k {
-                bytes &-= frames[i].size
-                frames.remove(at: i)
-                drops.audio &+= 1
+            var k = key &- removed
+            var i = 0
+            while overLimits && i < k {
+                if frames[i].kind == .audio && !frames[i].isSequenceHeader {
+                    bytes &-= frames[i].size
+                    frames.remove(at: i)
+                    drops.audio &+= 1
+                    k &-= 1
+                } else {
+                    i &+= 1
+                }
             }
             if !overLimits { return true }
         }
         // 3. The current GOP itself is too big: all queued video goes and
         //    video resumes at the next keyframe; then audio, oldest first.
-        drops.video &+= remove(in: 0..<frames.count) { $0.kind == .video && !$0.isSequenceHeader }
+        if droppableVideo > 0 {
+            drops.video &+= remove(in: 0..<frames.count) { $0.kind == .video && !$0.isSequenceHeader }
+        }
         skippingVideo = true
         while overLimits, let i = frames.firstIndex(where: { $0.kind == .audio && !$0.isSequenceHeader }) {
             bytes &-= frames[i].size
@@ -87,6 +100,8 @@ struct PlayerQueue {
 
     /// Removes the frames in `range` that match; returns how many.
     private mutating func remove(in range: Range<Int>, where match: (MediaFrame) -> Bool) -> Int {
+        // Most overflows of a stalled player find nothing here: no rebuild then.
+        guard frames[range].contains(where: match) else { return 0 }
         var kept = Deque<MediaFrame>()
         kept.reserveCapacity(frames.count)
         var removed = 0
@@ -94,6 +109,7 @@ struct PlayerQueue {
             if range.contains(i) && match(f) {
                 removed &+= 1
                 bytes &-= f.size
+                if Self.isDroppableVideo(f) { droppableVideo &-= 1 }
             } else {
                 kept.append(f)
             }
@@ -105,12 +121,18 @@ struct PlayerQueue {
     mutating func popFirst() -> MediaFrame? {
         guard let f = frames.popFirst() else { return nil }
         bytes &-= f.size
+        if Self.isDroppableVideo(f) { droppableVideo &-= 1 }
         return f
     }
 
     mutating func removeAll() {
         frames.removeAll()
         bytes = 0
+        droppableVideo = 0
+    }
+
+    private static func isDroppableVideo(_ f: MediaFrame) -> Bool {
+        f.kind == .video && !f.isSequenceHeader
     }
 
     /// After a pause or a publisher change: video resumes at a keyframe.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import RTMP
 
@@ -28,6 +29,7 @@ final class RTMPSession: ChannelInboundHandler {
     private var nextMessageStreamID: UInt32 = 1
     private var lastWriteNanos = DispatchTime.now().uptimeNanoseconds
     private var pingOutstanding = false
+    private var readPaused = false
     private var timer: RepeatedTask?
     private var closeReason: String?
 
@@ -193,7 +195,7 @@ final class RTMPSession: ChannelInboundHandler {
         switch message.typeID {
         case RTMPMessageType.audio, RTMPMessageType.video, RTMPMessageType.dataAMF0, RTMPMessageType.dataAMF3:
             if let p = publishing {
-                p.stream.ingest(typeID: message.typeID, timestamp: message.timestamp, payload: message.payload, from: info)
+                pauseIfOverloaded(p.stream.ingest(typeID: message.typeID, timestamp: message.timestamp, payload: message.payload, from: info))
             }
         case RTMPMessageType.aggregate:
             if let p = publishing { try ingestAggregate(message, into: p.stream) }
@@ -236,8 +238,34 @@ final class RTMPSession: ChannelInboundHandler {
             let ts = UInt32(tsExt) << 24 | ts24
             let first = base ?? ts
             base = first
-            stream.ingest(typeID: type, timestamp: message.timestamp &+ (ts &- first), payload: data, from: info)
+            pauseIfOverloaded(stream.ingest(typeID: type, timestamp: message.timestamp &+ (ts &- first), payload: data, from: info))
         }
+    }
+
+    /// Stops reading from this publisher until every overloaded mailbox
+    /// has drained: the server is CPU-bound, and growing its backlog without
+    /// bound would only trade memory for latency.
+    private func pauseIfOverloaded(_ mailboxes: [LoopMailbox]) {
+        guard !mailboxes.isEmpty, !readPaused, let context else { return }
+        readPaused = true
+        try? context.channel.syncOptions?.setOption(.autoRead, value: false)
+        logger.debug("publisher paused: relay backlog", metadata: ["mailboxes": "\(mailboxes.count)"])
+        let session = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let remaining = NIOLockedValueBox(mailboxes.count)
+        for m in mailboxes {
+            m.whenBelowLowWater {
+                guard remaining.withLockedValue({ $0 -= 1; return $0 }) == 0 else { return }
+                loop.execute { session.value.resumeReading() }
+            }
+        }
+    }
+
+    private func resumeReading() {
+        guard readPaused, let context else { return }
+        readPaused = false
+        try? context.channel.syncOptions?.setOption(.autoRead, value: true)
+        context.read()
     }
 
     // MARK: commands

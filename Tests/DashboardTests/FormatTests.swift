@@ -109,10 +109,37 @@ final class FormatTests: XCTestCase {
     func testSparkline() {
         XCTAssertEqual(Sparkline.text([0, 1, 2, 4, 8], width: 5, unicode: true), "▁▂▃▅█")
         XCTAssertEqual(Sparkline.text([0, 1, 2, 4, 8], width: 5, unicode: false), " .:=#")
-        XCTAssertEqual(Sparkline.text([0, 1, 2, 4, 8], width: 2, unicode: true), "▅█", "the newest values")
-        XCTAssertEqual(Sparkline.text([5, 5], width: 10, unicode: true), "██", "a young stream fills in from the left")
+        XCTAssertEqual(Sparkline.text([0, 1, 2, 4, 8], width: 2, unicode: true), "▂█", "the newest values, scaled to themselves")
+        XCTAssertEqual(Sparkline.text([5, 5], width: 10, unicode: true), "▅▅", "a young stream fills in from the left")
         XCTAssertEqual(Sparkline.text([0, 0, 0], width: 3, unicode: true), "▁▁▁")
-        XCTAssertEqual(Sparkline.text([.nan, .infinity, -1, 4], width: 4, unicode: true), "▁▁▁█")
+        XCTAssertEqual(Sparkline.text([.nan, .infinity, -1, 4], width: 4, unicode: true), "▁▁▁▅")
         XCTAssertEqual(Sparkline.text([1, 2], width: 0, unicode: true), "")
+    }
+
+    func testSparklineScalesBetweenTheWindowsLowAndHigh() {
+        // A steady 2.5 Mb/s stream varying by ±8%: not a wall of full bars, the variation shows.
+        let steady: [Double] = [2_300_000, 2_500_000, 2_700_000, 2_400_000, 2_600_000, 2_500_000]
+        XCTAssertEqual(Sparkline.text(steady, width: 6, unicode: true), "▃▅▇▄▆▅")
+        XCTAssertEqual(Sparkline.text(steady, width: 6, unicode: false), ":=*-+=")
+        // Only the shown window counts: an old peak scrolled out no longer flattens the rest.
+        XCTAssertEqual(Sparkline.text([50_000_000] + steady, width: 6, unicode: true), "▃▅▇▄▆▅")
+    }
+
+    func testSparklineOfAFlatLineSitsAtMidHeight() {
+        XCTAssertEqual(Sparkline.text(Array(repeating: 128_000, count: 8), width: 8, unicode: true), "▅▅▅▅▅▅▅▅")
+        XCTAssertEqual(Sparkline.text(Array(repeating: 128_000, count: 8), width: 8, unicode: false), "========")
+        // Wobbles far smaller than the floor stay near the middle instead of filling the height.
+        XCTAssertEqual(Sparkline.text([1_000_000, 1_010_000, 990_000, 1_000_000], width: 4, unicode: true), "▅▅▅▅")
+        XCTAssertEqual(Sparkline.text([1_000_000, 1_100_000, 900_000, 1_000_000], width: 4, unicode: true), "▅▇▃▅")
+    }
+
+    func testSparklineKeepsTheLowestGlyphForZero() {
+        // A stall reads as nothing, and the lowest positive value is still a bar.
+        XCTAssertEqual(Sparkline.text([3_000_000, 0, 2_000_000, 3_000_000], width: 4, unicode: true), "█▁▂█")
+        XCTAssertEqual(Sparkline.text([3_000_000, 0, 2_000_000, 3_000_000], width: 4, unicode: false), "# .#")
+        XCTAssertEqual(Sparkline.text([0, 0, 700], width: 3, unicode: true), "▁▁▅")
+        // Extremes neither trap nor leave the glyph range.
+        XCTAssertEqual(Sparkline.text([.leastNonzeroMagnitude, .greatestFiniteMagnitude], width: 2, unicode: true), "▂█")
+        XCTAssertEqual(Sparkline.text([.leastNonzeroMagnitude], width: 1, unicode: true), "▅")
     }
 }

@@ -50,7 +50,7 @@ extension Golden {
 
 
 
-        F1Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
         """
 
     static let streams160x48 = """
@@ -58,8 +58,8 @@ extension Golden {
         Connections: 7  Streams: 3 (2 live, 1 waiting)  In: 8.6 Mb/s  Out: 14.6 Mb/s
         Recording to: recordings (1 active)  Received: 2.3 GiB  Sent: 1.8 GiB
         KEY▲         STATE   PUBLISHER                    VIDEO                   AUDIO                  IN       OUT PLAYERS DROPS REC             LIVE BITRATE HISTORY
-        live/concert live    192.168.1.20:50432 FMLE/3.0… H.264 1920x1080 30fps   AAC 48kHz 2ch    6.1 Mb/s 12.2 Mb/s       2     0 ●REC 12.0 MiB 52m05s █▇██▇█▇▇█▇▆█▇██
-        live/test    live    127.0.0.1:51000 Lavf61.7.100 H.264 1280x720 29.97fps AAC 44.1kHz 2ch  2.5 Mb/s  2.4 Mb/s       1    12                3m05s ▇█▇▇█▇▆█▇██▇█▇▇
+        live/concert live    192.168.1.20:50432 FMLE/3.0… H.264 1920x1080 30fps   AAC 48kHz 2ch    6.1 Mb/s 12.2 Mb/s       2     0 ●REC 12.0 MiB 52m05s ▆▄█▆▃▇▅▃▇▄▂▆▄█▆
+        live/test    live    127.0.0.1:51000 Lavf61.7.100 H.264 1280x720 29.97fps AAC 44.1kHz 2ch  2.5 Mb/s  2.4 Mb/s       1    12                3m05s ▃▇▅▃▇▄▂▆▄█▆▃▇▅▃
         show/later   waiting -                            -                       -                   0 b/s     0 b/s       1     0                    -
 
 
@@ -101,7 +101,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
         """
 
     static let detail160x48 = """
@@ -113,12 +113,12 @@ extension Golden {
         Audio    AAC LC 48kHz 2ch  305 kb/s  146875 frames
         Traffic  in 6.1 Mb/s  out 12.2 Mb/s  received 2.2 GiB  players 2  drops 0  GOP cache 60 frames, 1.2 MiB
         Record   ●REC 12.0 MiB 16s  recordings/live_concert-20231114-211112.flv
-        Bitrate  ▆█▇██▇█▇▇█▇▆█▇██▇█▇▇█▇▆█▇██▇█▇▇█▇▆█▇██▇█▇▇█▇▆█▇██▇█▇▇█▇▆█▇██  peak 6.1 Mb/s
+        Bitrate  ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆  peak 6.1 Mb/s
+
         ROLE      ID ADDRESS              CLIENT                          CONNECTED     BYTES   BITRATE     QUEUE  MSGS DROPS
         publisher  3 192.168.1.20:50432   FMLE/3.0 (compatible; FMSc/1.0)    52m10s   2.2 GiB  6.1 Mb/s         -     -     0
         player     7 192.168.1.31:61001   LNX 9,0,124,2                      40m00s   1.7 GiB  6.1 Mb/s  46.9 KiB    12     0
         player     9 [2001:db8::42]:53211 Lavf61.7.100                        1m05s  47.3 MiB  6.1 Mb/s       0 B     0     0
-
 
 
 
@@ -152,7 +152,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1Help  Esc Back  r Rec  F9/k Kick  l Log  F10/q Quit
+        F1 Help  Esc Back  r Rec  F9/k Kick  l Log  F10/q Quit
         """
 
     static let help160x48 = """
@@ -160,8 +160,8 @@ extension Golden {
         Connections: 7  Streams: 3 (2 live, 1 waiting)  In: 8.6 Mb/s  Out: 14.6 Mb/s
         Recording to: recordings (1 active)  Received: 2.3 GiB  Sent: 1.8 GiB
         KEY▲         STATE   PUBLISHER                    VIDEO                   AUDIO                  IN       OUT PLAYERS DROPS REC             LIVE BITRATE HISTORY
-        live/concert live    192.168.1.20:50432 FMLE/3.0… H.264 1920x1080 30fps   AAC 48kHz 2ch    6.1 Mb/s 12.2 Mb/s       2     0 ●REC 12.0 MiB 52m05s █▇██▇█▇▇█▇▆█▇██
-        live/test    live    127.0.0.1:51000 Lavf61.7.100 H.264 1280x720 29.97fps AAC 44.1kHz 2ch  2.5 Mb/s  2.4 Mb/s       1    12                3m05s ▇█▇▇█▇▆█▇██▇█▇▇
+        live/concert live    192.168.1.20:50432 FMLE/3.0… H.264 1920x1080 30fps   AAC 48kHz 2ch    6.1 Mb/s 12.2 Mb/s       2     0 ●REC 12.0 MiB 52m05s ▆▄█▆▃▇▅▃▇▄▂▆▄█▆
+        live/test    live    127.0.0.1:51000 Lavf61.7.100 H.264 1280x720 29.97fps AAC 44.1kHz 2ch  2.5 Mb/s  2.4 Mb/s       1    12                3m05s ▃▇▅▃▇▄▂▆▄█▆▃▇▅▃
         show/later   waiting -                            -                       -                   0 b/s     0 b/s       1     0                    -
 
 
@@ -215,11 +215,11 @@ extension Golden {
         Audio    AAC LC 44.1kHz 2ch  125 kb/s  8695 frames
         Traffic  in 2.5 Mb/s  out 2.4 Mb/s  received 55.1 MiB  players 1  drops 12  GOP cache 60 frames, 1.2 MiB
         Record   not recording  (r starts)
-        Bitrate  ▆█▇██▇█▇▇█▇▆█▇██▇█▇▇  peak 2.5 Mb/s
+        Bitrate  ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃  peak 2.5 Mb/s
+
         ROLE      ID ADDRESS         CLIENT       CONNECTED     BYTES   BITRATE     QUEUE  MSGS DROPS
         publisher  5 127.0.0.1:51000 Lavf61.7.100     3m06s  55.1 MiB  2.5 Mb/s         -     -     0
         player     8 127.0.0.1:5555  Lavf61.7.100     2m00s  34.4 MiB  2.4 Mb/s 256.0 KiB    80    12
-
 
 
 
@@ -262,8 +262,8 @@ extension Golden {
         Connections: 7  Streams: 3 (2 live, 1 waiting)  In: 8.6 Mb/s  Out: 14.6 Mb/s
         Recording to: recordings (1 active)  Received: 2.3 GiB  Sent: 1.8 GiB
         KEY▲         STATE   PUBLISHER                    VIDEO                   AUDIO                  IN       OUT PLAYERS DROPS REC             LIVE BITRATE HISTORY
-        live/concert live    192.168.1.20:50432 FMLE/3.0… H.264 1920x1080 30fps   AAC 48kHz 2ch    6.1 Mb/s 12.2 Mb/s       2     0 ●REC 12.0 MiB 52m05s █▇██▇█▇▇█▇▆█▇██
-        live/test    live    127.0.0.1:51000 Lavf61.7.100 H.264 1280x720 29.97fps AAC 44.1kHz 2ch  2.5 Mb/s  2.4 Mb/s       1    12                3m05s ▇█▇▇█▇▆█▇██▇█▇▇
+        live/concert live    192.168.1.20:50432 FMLE/3.0… H.264 1920x1080 30fps   AAC 48kHz 2ch    6.1 Mb/s 12.2 Mb/s       2     0 ●REC 12.0 MiB 52m05s ▆▄█▆▃▇▅▃▇▄▂▆▄█▆
+        live/test    live    127.0.0.1:51000 Lavf61.7.100 H.264 1280x720 29.97fps AAC 44.1kHz 2ch  2.5 Mb/s  2.4 Mb/s       1    12                3m05s ▃▇▅▃▇▄▂▆▄█▆▃▇▅▃
 
 
 

@@ -26,7 +26,7 @@ extension Golden {
 
 
 
-        F1Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
         """
 
     static let streams80x24 = """
@@ -53,7 +53,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
         """
 
     static let detail80x24 = """
@@ -65,12 +65,12 @@ extension Golden {
         Audio    AAC LC 48kHz 2ch  305 kb/s  146875 frames
         Traffic  in 6.1 Mb/s  out 12.2 Mb/s  received 2.2 GiB  players 2  drops 0  GOP …
         Record   ●REC 12.0 MiB 16s  recordings/live_concert-20231114-211112.flv
-        Bitrate  █▇▆█▇██▇█▇▇█▇▆█▇██▇█▇▇█▇▆█▇██▇█▇▇█▇▆█▇██▇█▇▇█▇▆█▇██  peak 6.1 Mb/s
+        Bitrate  ▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆  peak 6.1 Mb/s
+
         ROLE  ID ADDRESS              CLIENT             BYTES   BITRATE     QUEUE DROPS
         pub    3 192.168.1.20:50432   FMLE/3.0 (com…   2.2 GiB  6.1 Mb/s         -     0
         play   7 192.168.1.31:61001   LNX 9,0,124,2    1.7 GiB  6.1 Mb/s  46.9 KiB     0
         play   9 [2001:db8::42]:53211 Lavf61.7.100    47.3 MiB  6.1 Mb/s       0 B     0
-
 
 
 
@@ -80,7 +80,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1Help  Esc Back  r Rec  F9/k Kick  l Log  F10/q Quit
+        F1 Help  Esc Back  r Rec  F9/k Kick  l Log  F10/q Quit
         """
 
     static let help80x24 = """
@@ -119,11 +119,11 @@ extension Golden {
         Audio    AAC LC 44.1kHz 2ch  125 kb/s  8695 frames
         Traffic  in 2.5 Mb/s  out 2.4 Mb/s  received 55.1 MiB  players 1  drops 12  GOP…
         Record   not recording  (r starts)
-        Bitrate  ▆█▇██▇█▇▇█▇▆█▇██▇█▇▇  peak 2.5 Mb/s
+        Bitrate  ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃  peak 2.5 Mb/s
+
         ROLE  ID ADDRESS         CLIENT         TIME     BYTES   BITRATE     QUEUE DROPS
         pub    5 127.0.0.1:51000 Lavf61.7.100  3m06s  55.1 MiB  2.5 Mb/s         -     0
         play   8 127.0.0.1:5555  Lavf61.7.100  2m00s  34.4 MiB  2.4 Mb/s 256.0 KiB    12
-
 
 
 
@@ -188,7 +188,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
         """
 
     static let detailASCII80x24 = """
@@ -200,12 +200,12 @@ extension Golden {
         Audio    AAC LC 48kHz 2ch  305 kb/s  146875 frames
         Traffic  in 6.1 Mb/s  out 12.2 Mb/s  received 2.2 GiB  players 2  drops 0  GOP ~
         Record   *REC 12.0 MiB 16s  recordings/live_concert-20231114-211112.flv
-        Bitrate  #*+#*##*#**#*+#*##*#**#*+#*##*#**#*+#*##*#**#*+#*##  peak 6.1 Mb/s
+        Bitrate  *-.+-#+:*=:*-.+-#+:*=:*-.+-#+:*=:*-.+-#+:*=:*-.+-#+  peak 6.1 Mb/s
+
         ROLE  ID ADDRESS              CLIENT             BYTES   BITRATE     QUEUE DROPS
         pub    3 192.168.1.20:50432   FMLE/3.0 (com~   2.2 GiB  6.1 Mb/s         -     0
         play   7 192.168.1.31:61001   LNX 9,0,124,2    1.7 GiB  6.1 Mb/s  46.9 KiB     0
         play   9 [2001:db8::42]:53211 Lavf61.7.100    47.3 MiB  6.1 Mb/s       0 B     0
-
 
 
 
@@ -215,7 +215,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1Help  Esc Back  r Rec  F9/k Kick  l Log  F10/q Quit
+        F1 Help  Esc Back  r Rec  F9/k Kick  l Log  F10/q Quit
         """
 
     static let logHidden80x24 = """
@@ -242,6 +242,6 @@ extension Golden {
 
 
 
-        F1Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
         """
 }

@@ -1,7 +1,9 @@
 import Dashboard
 import Relay
 
-/// The frames compared with golden text: every view, at 80×24 and 160×48.
+/// The frames compared with golden text: every view at 80×24 and 160×48,
+/// and the main views at 120×36 (the size of the end-to-end test and the
+/// screenshots).
 enum GoldenScenario: String, CaseIterable {
     case empty
     case streams
@@ -16,6 +18,7 @@ enum GoldenScenario: String, CaseIterable {
     var sizes: [(width: Int, height: Int)] {
         switch self {
         case .streamsASCII, .detailASCII, .logHidden: return [(80, 24)]
+        case .streams, .detail: return [(80, 24), (120, 36), (160, 48)]
         default: return [(80, 24), (160, 48)]
         }
     }
@@ -54,16 +57,19 @@ enum GoldenScenario: String, CaseIterable {
     }
 }
 
-/// The expected text of every golden frame (in Golden80x24.swift and
-/// Golden160x48.swift), one `static let` per scenario and size.
+/// The expected text of every golden frame (in Golden80x24.swift,
+/// Golden120x36.swift and Golden160x48.swift), one `static let` per scenario
+/// and size.
 enum Golden {
     static func expected(_ scenario: GoldenScenario, width: Int, height: Int) -> String? {
         switch (scenario, width, height) {
         case (.empty, 80, 24): return empty80x24
         case (.empty, 160, 48): return empty160x48
         case (.streams, 80, 24): return streams80x24
+        case (.streams, 120, 36): return streams120x36
         case (.streams, 160, 48): return streams160x48
         case (.detail, 80, 24): return detail80x24
+        case (.detail, 120, 36): return detail120x36
         case (.detail, 160, 48): return detail160x48
         case (.help, 80, 24): return help80x24
         case (.help, 160, 48): return help160x48

@@ -103,6 +103,120 @@ final class RenderGoldenTests: XCTestCase {
         XCTAssertEqual(bars.count, 60, concert)
     }
 
+    func testOneHundredTwentyColumnsShowACompactSparklineBeforeThePublisher() {
+        // Keys as long as the screenshots' and longer still: the sparkline
+        // always fits at 120 columns, and the table uses the whole width.
+        for keyLength in [10, 12, 14, 16, 20] {
+            var snapshot = SampleSnapshots.busy
+            snapshot.streams[1].key = "live/" + String(repeating: "c", count: keyLength - 5)
+            var screen = Screen(width: 120, height: 36)
+            DashboardRenderer.render(snapshot, state: DashboardState(), into: &screen, options: RenderOptions())
+            let header = screen.lines[3]
+            XCTAssertTrue(header.hasSuffix("HISTORY"), header)
+            XCTAssertFalse(header.contains("PUBLISHER"), header)
+            for y in 4...5 {
+                let row = screen.lines[y]
+                let bars = row.filter { "▁▂▃▄▅▆▇█".contains($0) }.count
+                XCTAssertTrue((8...12).contains(bars), "key length \(keyLength): \(row)")
+                XCTAssertEqual(DisplayWidth.of(row), 120, "the sparkline takes the leftover width: \(row)")
+            }
+        }
+    }
+
+    func testSelectedRowKeepsTheSparklinesOwnColour() {
+        let screen = GoldenScenario.streams.render(width: 160, height: 48)
+        let selected = Style(foreground: .black, background: .cyan)
+        let row = Array(screen.cells(row: 4))
+        let bars = row.indices.filter { "▁▂▃▄▅▆▇█".contains(row[$0].text) }
+        XCTAssertEqual(bars.count, 15)
+        for x in bars { XCTAssertEqual(row[x].style, Style(foreground: .green), "column \(x)") }
+        XCTAssertTrue(row.indices.filter { !bars.contains($0) }.allSatisfy { row[$0].style == selected }, "the rest is the selection bar")
+
+        var mono = Screen(width: 160, height: 48)
+        DashboardRenderer.render(SampleSnapshots.busy, state: DashboardState(), into: &mono, options: RenderOptions(unicode: true, color: false))
+        let monoRow = Array(mono.cells(row: 4))
+        XCTAssertTrue(bars.allSatisfy { !monoRow[$0].style.reverse }, "bars are not inverted into a block")
+        XCTAssertTrue(monoRow[0].style.reverse)
+    }
+
+    func testAStreamWithoutPublisherShowsNoStaleCodecsOrBitrate() {
+        // The publisher of live/test has just left; the snapshot still carries its values.
+        var snapshot = SampleSnapshots.busy
+        snapshot.streams[0].publisher = nil
+        var screen = Screen(width: 120, height: 36)
+        DashboardRenderer.render(snapshot, state: DashboardState(), into: &screen, options: RenderOptions())
+        let row = screen.lines[5]
+        XCTAssertEqual(row.split(separator: " ").prefix(8), ["live/test", "waiting", "-", "-", "0", "b/s", "2.4", "Mb/s"], row)
+        XCTAssertFalse(row.contains("H.264") || row.contains("AAC") || row.contains("2.5 Mb/s"), row)
+
+        var state = DashboardState()
+        state.sort = .bitrate
+        var spiking = snapshot
+        spiking.streams[0].bitrateBps = 50_000_000
+        XCTAssertEqual(state.visibleStreams(in: spiking).map(\.key), ["live/concert", "live/test", "show/later"], "a stale bitrate sorts as 0")
+
+        state.view = .detail(streamKey: "live/test")
+        DashboardRenderer.render(snapshot, state: state, into: &screen, options: RenderOptions())
+        XCTAssertEqual(screen.lines[3], "Stream   live/test  waiting")
+        XCTAssertEqual(screen.lines[4], "Video    -")
+        XCTAssertEqual(screen.lines[5], "Audio    -")
+        XCTAssertTrue(screen.lines[6].hasPrefix("Traffic  in 0 b/s  out 2.4 Mb/s"), screen.lines[6])
+    }
+
+    func testEventsAreColouredBySeverity() {
+        let plain = Style(), yellow = Style(foreground: .yellow), red = Style(foreground: .red), green = Style(foreground: .green)
+        let cases: [(String, Style)] = [
+            ("connection 4 closed: connection reset by peer", plain),
+            ("connection 1 closed: peer closed its side", plain),
+            ("connection 2 closed: peer closed", plain),
+            ("connection 3 closed: server shutting down", plain),
+            ("publisher left live/radio", plain),
+            ("player left live/camera-1", plain),
+            ("recording of live/camera-1 ended", plain),
+            ("play live/errors by 127.0.0.1:5000", plain),
+            ("publish live/camera-1 from 127.0.0.1:5001", green),
+            ("recording live/camera-1", green),
+            ("kicked connection 9", yellow),
+            ("connection 9 closed: kicked", yellow),
+            ("evicted stale publisher 6 of live/camera-1", yellow),
+            ("connection 6 closed: evicted by a new publisher", yellow),
+            ("connection 7 closed: player too slow", yellow),
+            ("connection 8 closed: stream already published", yellow),
+            ("connection 10 closed: publisher timeout", yellow),
+            ("publish refused: live/x is already published", yellow),
+            ("player 8 dropped 12 frames", yellow),
+            ("connection 11 closed: protocol error: chunk too large", red),
+            ("recording failed for live/camera-1: disk full", red),
+        ]
+        // The log shows the newest few: a handful of events per frame.
+        for start in stride(from: 0, to: cases.count, by: 5) {
+            let batch = cases[start..<min(start + 5, cases.count)]
+            let snapshot = SampleSnapshots.snapshot(streams: [], events: batch.map { SampleSnapshots.event(1, $0.0) })
+            var screen = Screen(width: 100, height: 40)
+            DashboardRenderer.render(snapshot, state: DashboardState(), into: &screen, options: RenderOptions())
+            for (message, style) in batch {
+                guard let y = screen.lines.firstIndex(where: { $0.hasSuffix(" " + message) }) else {
+                    XCTFail("\(message) not shown")
+                    continue
+                }
+                XCTAssertEqual(screen[x: 9, y: y].style, style, message)
+                XCTAssertEqual(screen[x: 8 + message.count, y: y].style, style, message)
+            }
+        }
+    }
+
+    func testDetailSummaryKeepsABlankRowAboveTheTable() {
+        for height in 6...40 {
+            var state = DashboardState()
+            state.view = .detail(streamKey: "live/concert")
+            var screen = Screen(width: 80, height: height)
+            DashboardRenderer.render(SampleSnapshots.busy, state: state, into: &screen, options: RenderOptions())
+            guard let bitrate = screen.lines.firstIndex(where: { $0.hasPrefix("Bitrate  ") }) else { continue }
+            XCTAssertEqual(screen.lines[bitrate + 1], "", "height \(height)")
+            XCTAssertTrue(screen.lines[bitrate + 2].hasPrefix("ROLE"), "height \(height)")
+        }
+    }
+
     func testGettingStartedCommandsDialTheListenAddress() {
         let cases = [
             ("0.0.0.0:1935", "rtmp://127.0.0.1:1935/live/test"),
