@@ -9,19 +9,6 @@ import XCTest
 /// by byte, independently of `RTMPChunkEncoder`, so the decoder tests do not
 /// trust the encoder they are meant to check it against.
 enum ChunkTestSupport {
-    /// Deterministic generator so that random tests are reproducible by seed.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     // MARK: Bytes
 
     static func u24(_ v: UInt32) -> [UInt8] {
@@ -671,7 +658,7 @@ final class ChunkDecoderTests: XCTestCase {
 
     func testRandomBytesNeverCrash() {
         for seed in 0..<600 as Range<UInt64> {
-            var rng = S.SplitMix64(seed: seed)
+            var rng = SplitMix64(seed: seed)
             var bytes = (0..<Int.random(in: 1...3000, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             // Give some seeds a valid start, so they get past the first header.
             switch seed % 4 {
@@ -696,7 +683,7 @@ final class ChunkDecoderTests: XCTestCase {
 
     func testRandomBytesDripFedNeverCrash() {
         for seed in 1000..<1100 as Range<UInt64> {
-            var rng = S.SplitMix64(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let bytes = S.setChunkSizeChunk(UInt32.random(in: 1...64, using: &rng))
                 + (0..<600).map { _ in UInt8.random(in: 0...255, using: &rng) & (seed % 2 == 0 ? 0xFF : 0xC7) }
             var decoder = RTMPChunkDecoder()
@@ -722,7 +709,7 @@ final class ChunkDecoderTests: XCTestCase {
         let valid = Array(wire.readableBytesView)
         XCTAssertEqual(try S.decode(valid).count, 41)
         for seed in 0..<400 as Range<UInt64> {
-            var rng = S.SplitMix64(seed: seed)
+            var rng = SplitMix64(seed: seed)
             var bytes = valid
             for _ in 0..<Int.random(in: 1...8, using: &rng) {
                 bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)

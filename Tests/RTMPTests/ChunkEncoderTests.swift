@@ -258,7 +258,7 @@ final class ChunkEncoderTests: XCTestCase {
     /// jump back and past 0xFFFFFF, chunk size changes) decodes back exactly.
     func testRandomMessageSequencesRoundTrip() throws {
         for seed in 0..<20 as Range<UInt64> {
-            var rng = S.SplitMix64(seed: seed)
+            var rng = SplitMix64(seed: seed)
             var encoder = RTMPChunkEncoder()
             var wire = ByteBuffer()
             var expected: [RTMPMessage] = []
