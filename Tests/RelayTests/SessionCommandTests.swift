@@ -153,6 +153,46 @@ final class SessionCommandTests: XCTestCase {
         _ = try player.waitStatus(timeout: 2) { $0 == "NetStream.Unpause.Notify" }
     }
 
+    private func statusCodes(_ c: RTMPClient) -> [String] {
+        c.messages.compactMap { m in
+            guard m.typeID == RTMPMessageType.commandAMF0, let cmd = try? CommandMessage.parse(m), cmd.name == "onStatus" else { return nil }
+            return cmd.arguments.first?["code"]?.stringValue
+        }
+    }
+
+    private func userControlEvents(_ c: RTMPClient) -> [UserControlEvent] {
+        c.messages.filter { $0.typeID == RTMPMessageType.userControl }.compactMap { try? UserControlEvent.parse($0.payload) }
+    }
+
+    func testPublisherRestartSendsStreamEOFAndBeginButNoNotifyByDefault() throws {
+        try start()
+        let player = try client()
+        try player.play("notify")
+        for _ in 0..<2 {
+            let pub = try client()
+            try pub.publish("notify")
+            publish(pub, SyntheticMedia.stream(seconds: 1))
+            try player.wait(timeout: 3, for: "media") { $0.contains { $0.typeID == 9 } }
+            pub.close()
+            try player.wait(timeout: 3, for: "StreamEOF") { _ in self.userControlEvents(player).contains(.streamEOF(streamID: 1)) }
+        }
+        XCTAssertGreaterThanOrEqual(userControlEvents(player).filter { $0 == .streamBegin(streamID: 1) }.count, 3, "Play, then each publisher")
+        XCTAssertFalse(statusCodes(player).contains("NetStream.Play.UnpublishNotify"), "ffmpeg would stop playing on it")
+        XCTAssertFalse(statusCodes(player).contains("NetStream.Play.PublishNotify"))
+        XCTAssertTrue(player.isActive, "the player stays across publishers")
+    }
+
+    func testPublishNotifyFlagSendsTheNotifyStatuses() throws {
+        try start { $0.publishNotify = true }
+        let player = try client()
+        try player.play("notify")
+        let pub = try client()
+        try pub.publish("notify")
+        _ = try player.waitStatus(timeout: 3) { $0 == "NetStream.Play.PublishNotify" }
+        pub.close()
+        _ = try player.waitStatus(timeout: 3) { $0 == "NetStream.Play.UnpublishNotify" }
+    }
+
     func testKickClosesTheConnection() throws {
         try start()
         let player = try client()
