@@ -269,8 +269,6 @@ public final class LiveStream: @unchecked Sendable {
     var playerCount: Int { lock.withLock { sinkCount &- (recorder == nil ? 0 : 1) } }
 
     var isIdle: Bool { lock.withLock { publisher == nil && sinkCount == 0 } }
-    var hasPublisher: Bool { lock.withLock { publisher != nil } }
-    var publisherConnection: ConnectionInfo? { lock.withLock { publisher } }
 
     func noteDrops(video: Int, audio: Int) {
         lock.withLock {

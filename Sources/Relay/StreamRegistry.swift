@@ -26,10 +26,6 @@ final class StreamRegistry: Sendable {
         }
     }
 
-    func existing(_ key: StreamKey) -> LiveStream? {
-        streams.withLockedValue { $0[key] }
-    }
-
     /// Drops the stream if nobody publishes or plays it any more.
     func release(_ stream: LiveStream) {
         streams.withLockedValue { streams in
