@@ -39,7 +39,9 @@ final class RTMPSession: ChannelInboundHandler {
     }
     private var publishing: Publishing?
 
-    private struct Playing {
+    /// A class, not a struct: the queue is mutated on every frame, and a
+    /// copied struct would make its deque copy itself on each push.
+    private final class Playing {
         let stream: LiveStream
         let messageStreamID: UInt32
         let sink: PlayerSink
@@ -49,6 +51,13 @@ final class RTMPSession: ChannelInboundHandler {
         var paused = false
         var drops = PlayerQueue.Drops()
         var unwritableSinceNanos: UInt64?
+
+        init(stream: LiveStream, messageStreamID: UInt32, sink: PlayerSink, queue: PlayerQueue) {
+            self.stream = stream
+            self.messageStreamID = messageStreamID
+            self.sink = sink
+            self.queue = queue
+        }
     }
     private var playing: Playing?
 
@@ -482,20 +491,18 @@ final class RTMPSession: ChannelInboundHandler {
     }
 
     private func onPause(_ cmd: CommandMessage) {
-        guard var p = playing else { return }
+        guard let p = playing else { return }
         let pause = cmd.arguments.first?.boolValue ?? !p.paused
         p.paused = pause
         if pause {
             p.queue.removeAll()
-            playing = p
             send(CommandMessage.onStatus(level: "status", code: "NetStream.Pause.Notify", description: "Paused.").message(messageStreamID: p.messageStreamID))
             send(ControlMessage.userControl(.streamEOF(streamID: p.messageStreamID)).message)
         } else {
-            playing = p
             send(ControlMessage.userControl(.streamBegin(streamID: p.messageStreamID)).message)
             send(CommandMessage.onStatus(level: "status", code: "NetStream.Unpause.Notify", description: "Unpaused.").message(messageStreamID: p.messageStreamID))
             // Resume on a decodable picture, like a late joiner.
-            playing?.queue.skipVideoUntilKeyframe()
+            p.queue.skipVideoUntilKeyframe()
             encoder.reset()
             for frame in p.stream.joinBurst() { enqueue(frame) }
         }
@@ -528,7 +535,7 @@ final class RTMPSession: ChannelInboundHandler {
     }
 
     private func enqueue(_ frame: MediaFrame) {
-        guard var p = playing, !p.paused else { return }
+        guard let p = playing, !p.paused else { return }
         if frame.kind == .audio && !p.receiveAudio { return }
         if frame.kind == .video && !p.receiveVideo { return }
         let before = p.drops
@@ -541,7 +548,6 @@ final class RTMPSession: ChannelInboundHandler {
             }
             info.queuedBytes.store(p.queue.bytes, ordering: .relaxed)
             info.queuedMessages.store(p.queue.count, ordering: .relaxed)
-            playing = p
         }
         guard p.queue.admit(frame, drops: &p.drops) else { return }
         if p.queue.isEmpty, context?.channel.isWritable == true {
@@ -565,7 +571,7 @@ final class RTMPSession: ChannelInboundHandler {
     }
 
     private func drainQueue() {
-        guard var p = playing, let channel = context?.channel else { return }
+        guard let p = playing, let channel = context?.channel else { return }
         var wrote = false
         while channel.isWritable, let frame = p.queue.popFirst() {
             write(frame, messageStreamID: p.messageStreamID)
@@ -573,7 +579,6 @@ final class RTMPSession: ChannelInboundHandler {
         }
         info.queuedBytes.store(p.queue.bytes, ordering: .relaxed)
         info.queuedMessages.store(p.queue.count, ordering: .relaxed)
-        playing = p
         if wrote { flush() }
     }
 
