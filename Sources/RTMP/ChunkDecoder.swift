@@ -234,7 +234,8 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
 }
 
 extension ByteBuffer {
-    mutating func readUInt24() -> UInt32? {
+    /// A big-endian 24-bit integer, as RTMP and FLV headers carry them.
+    public mutating func readUInt24() -> UInt32? {
         guard let hi = readInteger(as: UInt8.self), let lo = readInteger(as: UInt16.self) else { return nil }
         return UInt32(hi) << 16 | UInt32(lo)
     }

@@ -67,7 +67,9 @@ final class LoopMailbox: Sendable {
         // (and flushes its socket once).
         var batches: [ObjectIdentifier: (sink: any StreamSink, items: [StreamItem])] = [:]
         var order: [ObjectIdentifier] = []
+        var drained = 0
         for letter in letters {
+            if case .frame(let f) = letter.item { drained &+= f.size }
             for sink in letter.sinks {
                 let id = ObjectIdentifier(sink)
                 if batches[id] == nil {
@@ -79,10 +81,6 @@ final class LoopMailbox: Sendable {
         }
         for id in order {
             if let batch = batches[id] { batch.sink.receive(batch.items[...]) }
-        }
-        let drained = letters.reduce(0) { total, letter in
-            if case .frame(let f) = letter.item { return total &+ f.size }
-            return total
         }
         let waiters = pending.withLockedValue { p -> [@Sendable () -> Void] in
             p.bytes &-= drained

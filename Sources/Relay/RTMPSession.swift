@@ -238,9 +238,9 @@ final class RTMPSession: ChannelInboundHandler {
         var body = message.payload
         var base: UInt32?
         while body.readableBytes > 0 {
-            guard let type = body.readInteger(as: UInt8.self), let size = body.readUInt24Value(),
-                  let ts24 = body.readUInt24Value(), let tsExt = body.readInteger(as: UInt8.self),
-                  body.readUInt24Value() != nil, let data = body.readSlice(length: Int(size)),
+            guard let type = body.readInteger(as: UInt8.self), let size = body.readUInt24(),
+                  let ts24 = body.readUInt24(), let tsExt = body.readInteger(as: UInt8.self),
+                  body.readUInt24() != nil, let data = body.readSlice(length: Int(size)),
                   body.readInteger(as: UInt32.self) != nil else {
                 throw RTMPError.malformedMessage("truncated aggregate message")
             }
@@ -475,6 +475,7 @@ final class RTMPSession: ChannelInboundHandler {
         // a GOP over the cache's cap) video starts at the next keyframe.
         if !burst.contains(where: { $0.kind == .video && $0.isKeyframe }) { playing?.queue.skipVideoUntilKeyframe() }
         for frame in burst { enqueue(frame) }
+        publishQueueGauges()
         flush()
     }
 
@@ -506,6 +507,7 @@ final class RTMPSession: ChannelInboundHandler {
             encoder.reset()
             for frame in p.stream.joinBurst() { enqueue(frame) }
         }
+        publishQueueGauges()
         flush()
     }
 
@@ -531,7 +533,15 @@ final class RTMPSession: ChannelInboundHandler {
                 }
             }
         }
+        publishQueueGauges()
         flush()
+    }
+
+    /// The snapshot's view of the queue, updated once per batch rather than per frame.
+    private func publishQueueGauges() {
+        guard let p = playing else { return }
+        info.queuedBytes.store(p.queue.bytes, ordering: .relaxed)
+        info.queuedMessages.store(p.queue.count, ordering: .relaxed)
     }
 
     private func enqueue(_ frame: MediaFrame) {
@@ -546,8 +556,6 @@ final class RTMPSession: ChannelInboundHandler {
                 info.droppedAudio.wrappingIncrement(by: UInt64(da), ordering: .relaxed)
                 p.stream.noteDrops(video: dv, audio: da)
             }
-            info.queuedBytes.store(p.queue.bytes, ordering: .relaxed)
-            info.queuedMessages.store(p.queue.count, ordering: .relaxed)
         }
         guard p.queue.admit(frame, drops: &p.drops) else { return }
         if p.queue.isEmpty, context?.channel.isWritable == true {
@@ -577,8 +585,7 @@ final class RTMPSession: ChannelInboundHandler {
             write(frame, messageStreamID: p.messageStreamID)
             wrote = true
         }
-        info.queuedBytes.store(p.queue.bytes, ordering: .relaxed)
-        info.queuedMessages.store(p.queue.count, ordering: .relaxed)
+        publishQueueGauges()
         if wrote { flush() }
     }
 
@@ -609,12 +616,5 @@ final class RTMPSession: ChannelInboundHandler {
         guard let context else { return }
         lastWriteNanos = DispatchTime.now().uptimeNanoseconds
         context.flush()
-    }
-}
-
-extension ByteBuffer {
-    mutating func readUInt24Value() -> UInt32? {
-        guard let hi = readInteger(as: UInt8.self), let lo = readInteger(as: UInt16.self) else { return nil }
-        return UInt32(hi) << 16 | UInt32(lo)
     }
 }

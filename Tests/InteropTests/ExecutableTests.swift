@@ -32,7 +32,7 @@ final class ExecutableTests: XCTestCase {
         XCTAssertFalse(result.timedOut)
         XCTAssertEqual(result.status, 0)
         XCTAssertLessThan(Date().timeIntervalSince(started), 2.0, "exits within 2 s")
-        XCTAssertTrue(waitFor(2) { !player.isActive }, "clients are closed")
+        XCTAssertTrue(waitUntil(2) { !player.isActive }, "clients are closed")
         XCTAssertTrue(player.messages.contains { m in
             (try? RTMP.CommandMessage.parse(m))?.arguments.first?["code"]?.stringValue == "NetStream.Play.UnpublishNotify"
         }, "players are told the stream ends")
@@ -72,14 +72,5 @@ final class ExecutableTests: XCTestCase {
         for flag in ["--listen", "--headless", "--log-level", "--chunk-size", "--no-gop-cache", "--publish-notify"] {
             XCTAssertTrue(h.stdout.contains(flag), "help mentions \(flag)")
         }
-    }
-
-    private func waitFor(_ seconds: TimeInterval, _ predicate: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !predicate() {
-            if Date() > deadline { return false }
-            usleep(20_000)
-        }
-        return true
     }
 }

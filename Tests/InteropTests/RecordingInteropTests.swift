@@ -45,11 +45,6 @@ final class RecordingInteropTests: XCTestCase {
             .filter { $0.pathExtension == "flv" }.sorted { $0.path < $1.path }
     }
 
-    private func probeDuration(_ url: URL) throws -> Double {
-        let r = try ChildProcess.run(try Tool.path("ffprobe"), ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", url.path], in: work, timeout: 20)
-        return Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
-    }
-
     private func firstVideoPacketIsKey(_ url: URL) throws -> Bool {
         let r = try ChildProcess.run(try Tool.path("ffprobe"), ["-v", "error", "-select_streams", "v", "-show_entries", "packet=flags", "-of", "csv=p=0", "-read_intervals", "%+#1", url.path],
                                      in: work, timeout: 20)
@@ -69,8 +64,8 @@ final class RecordingInteropTests: XCTestCase {
         XCTAssertEqual(files.count, 1)
         let file = try XCTUnwrap(files.first)
         XCTAssertTrue(file.lastPathComponent.hasPrefix("live_test_") && file.lastPathComponent.hasSuffix(".flv"), file.lastPathComponent)
-        let sourceDuration = try probeDuration(source)
-        XCTAssertEqual(try probeDuration(file), sourceDuration, accuracy: 0.2)
+        let sourceDuration = try Fixtures.probeDuration(source)
+        XCTAssertEqual(try Fixtures.probeDuration(file), sourceDuration, accuracy: 0.2)
         let reference = try Fixtures.frameMD5(of: source)
         let recorded = try Fixtures.frameMD5(of: file)
         XCTAssertEqual(recorded.payloads(codec: "h264"), reference.payloads(codec: "h264"))
@@ -99,7 +94,7 @@ final class RecordingInteropTests: XCTestCase {
         let r = try ChildProcess.run(try Tool.path("ffmpeg"), ["-hide_banner", "-loglevel", "error", "-i", file.path, "-frames:v", "1", "-y", png], in: work, timeout: 20)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: png))
-        let duration = try probeDuration(file)
+        let duration = try Fixtures.probeDuration(file)
         XCTAssertGreaterThan(duration, 2.5, "the cached GOP plus 3 s")
         XCTAssertLessThan(duration, 7)
         XCTAssertFalse(snap.isRecording)
@@ -123,7 +118,7 @@ final class RecordingInteropTests: XCTestCase {
             XCTAssertTrue(try firstVideoPacketIsKey(f), "\(f.lastPathComponent) starts on a keyframe")
             let r = try ChildProcess.run(try Tool.path("ffmpeg"), ["-hide_banner", "-loglevel", "error", "-i", f.path, "-f", "null", "-"], in: work, timeout: 30)
             XCTAssertEqual(r.status, 0, "\(f.lastPathComponent) decodes alone: \(r.stderr)")
-            XCTAssertGreaterThan(try probeDuration(f), 0.5)
+            XCTAssertGreaterThan(try Fixtures.probeDuration(f), 0.5)
         }
     }
 
@@ -188,7 +183,7 @@ final class RecordingInteropTests: XCTestCase {
             server.waitFor(timeout: 5) { s in (s.streams.first { $0.key == "live/\(name)" }?.videoFrames ?? 0) >= UInt64(tags.filter { $0.type == 9 }.count) }
             c.close()
             waitRecordingClosed("live/\(name)")
-            let recorded = try XCTUnwrap(recordings().first { $0.lastPathComponent.hasPrefix("live_\(name.replacingOccurrences(of: "-", with: "-"))_") })
+            let recorded = try XCTUnwrap(recordings().first { $0.lastPathComponent.hasPrefix("live_\(name)_") })
             let (header, got) = try FLVReader.readFile(recorded.path)
             XCTAssertTrue(header.hasVideo && header.hasAudio)
             XCTAssertEqual(got.first?.type, 18, "onMetaData first")
@@ -235,7 +230,6 @@ final class RecordingInteropTests: XCTestCase {
             XCTAssertEqual(buffer.readableBytes > 0 ? VideoTagInfo.parse(buffer)?.isKeyframe : nil, true, "filepositions entry \(offset) is a keyframe", line: line)
             XCTAssertEqual(Double(ext << 24 | ts24) / 1000, t.numberValue ?? -1, accuracy: 0.002, line: line)
         }
-        _ = reader
     }
 }
 

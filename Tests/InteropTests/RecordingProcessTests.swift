@@ -11,11 +11,6 @@ final class RecordingProcessTests: XCTestCase {
         ((try? FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)) ?? []).filter { $0.pathExtension == "flv" }
     }
 
-    private func probeDuration(_ url: URL, in dir: URL) throws -> Double {
-        let r = try ChildProcess.run(try Tool.path("ffprobe"), ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", url.path], in: dir, timeout: 20)
-        return Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
-    }
-
     private func metadataDuration(_ url: URL) throws -> Double? {
         var reader = try FLVReader(ByteBuffer(bytes: try Data(contentsOf: url)))
         guard let tag = try reader.next(), tag.type == 18 else { return nil }
@@ -41,7 +36,7 @@ final class RecordingProcessTests: XCTestCase {
         server.wait(timeout: 5)
         pub.wait(timeout: 10)
         let file = try XCTUnwrap(recordings(in: rec).first)
-        let duration = try probeDuration(file, in: dir)
+        let duration = try Fixtures.probeDuration(file)
         XCTAssertGreaterThan(duration, 2.5, "ffprobe knows how long the cut-short file is")
         XCTAssertGreaterThan(try metadataDuration(file) ?? 0, 2.5, "the duration was patched into onMetaData while recording")
         let r = try ChildProcess.run(try Tool.path("ffmpeg"), ["-hide_banner", "-loglevel", "error", "-i", file.path, "-f", "null", "-"], in: dir, timeout: 30)
@@ -60,7 +55,7 @@ final class RecordingProcessTests: XCTestCase {
         pub.wait(timeout: 10)
         let file = try XCTUnwrap(recordings(in: rec).first)
         let metaDuration = try XCTUnwrap(try metadataDuration(file))
-        let probed = try probeDuration(file, in: dir)
+        let probed = try Fixtures.probeDuration(file)
         XCTAssertGreaterThan(metaDuration, 2)
         XCTAssertEqual(metaDuration, probed, accuracy: 0.2, "final metadata matches the media")
         XCTAssertTrue(server.stdout.contains("\"msg\":\"recording stopped\""))

@@ -35,9 +35,26 @@ enum Fixtures {
         return FrameMD5(r.stdout)
     }
 
+    /// ffprobe's idea of a file's duration in seconds (-1 when it has none).
+    static func probeDuration(_ url: URL) throws -> Double {
+        let r = try ChildProcess.run(try Tool.path("ffprobe"), ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", url.path],
+                                     in: directory, timeout: 20)
+        return Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
     static func workDirectory(_ name: String) -> URL {
         let d = directory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(6))")
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }
+}
+
+/// Polls `predicate` until it holds or `timeout` seconds pass.
+func waitUntil(_ timeout: TimeInterval, _ predicate: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !predicate() {
+        if Date() > deadline { return false }
+        usleep(20_000)
+    }
+    return true
 }
