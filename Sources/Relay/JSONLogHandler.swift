@@ -60,7 +60,10 @@ public struct JSONLogHandler: LogHandler {
         for key in merged.keys.sorted() {
             guard let value = merged[key] else { continue }
             line.append(",")
-            Self.appendQuoted(key, to: &line)
+            // A metadata key equal to one of the line's own keys would make a
+            // duplicate key, and most JSON parsers keep the last one: log
+            // tooling would see a codec's "level":"3.1" as the log level.
+            Self.appendQuoted(Self.reservedKeys.contains(key) ? "meta_\(key)" : key, to: &line)
             line.append(":")
             Self.appendQuoted(value.description, to: &line)
         }
@@ -76,6 +79,9 @@ public struct JSONLogHandler: LogHandler {
             }
         }
     }
+
+    /// The keys every line starts with.
+    public static let reservedKeys: Set<String> = ["time", "level", "msg"]
 
     public static func name(_ level: Logger.Level) -> String {
         switch level {

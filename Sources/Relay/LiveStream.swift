@@ -151,7 +151,8 @@ public final class LiveStream: @unchecked Sendable {
     }
 
     /// `@setDataFrame onMetaData {…}` is stored and relayed as `onMetaData
-    /// {…}`; other data messages are relayed as they came.
+    /// {…}` (at timestamp 0 on the wire, see `MediaFrame.wireTimestamp`);
+    /// other data messages are relayed as they came, at their timestamps.
     private func dataFrame(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer) -> MediaFrame? {
         guard typeID == RTMPMessageType.dataAMF0 || typeID == RTMPMessageType.dataAMF3 else { return nil }
         let values = (try? CommandMessage.parseData(RTMPMessage(chunkStreamID: 0, typeID: typeID, messageStreamID: 0, timestamp: 0, payload: payload))) ?? []
@@ -162,7 +163,7 @@ public final class LiveStream: @unchecked Sendable {
         }
         var out = ByteBuffer()
         AMF0Encoder.encode(Array(args), into: &out)
-        let frame = MediaFrame(kind: .data, typeID: RTMPMessageType.dataAMF0, timestamp: timestamp, payload: out)
+        let frame = MediaFrame(kind: .data, typeID: RTMPMessageType.dataAMF0, timestamp: timestamp, payload: out, isMetadata: true)
         metadata = frame
         let props: [AMF0Property]
         switch args.dropFirst().first {
@@ -176,20 +177,28 @@ public final class LiveStream: @unchecked Sendable {
 
     // MARK: sinks
 
-    /// Adds a sink and returns what it must get first (metadata, sequence
-    /// headers, the cached GOP) if a publisher is live. The caller delivers
-    /// that burst on the sink's loop before anything the mailbox brings.
-    func subscribe(_ sink: any StreamSink, withGOP: Bool = true) -> (burst: [MediaFrame], live: Bool) {
-        lock.withLock { subscribeLocked(sink, withGOP: withGOP) }
+    /// How much cached media a new sink starts with.
+    enum BurstStart {
+        /// Every cached GOP: a player, whose decoder wants frames to probe.
+        case oldestCachedKeyframe
+        /// The frames since the newest keyframe: a recording.
+        case newestKeyframe
     }
 
-    private func subscribeLocked(_ sink: any StreamSink, withGOP: Bool) -> (burst: [MediaFrame], live: Bool) {
+    /// Adds a sink and returns what it must get first (metadata, sequence
+    /// headers, the cached GOPs) if a publisher is live. The caller delivers
+    /// that burst on the sink's loop before anything the mailbox brings.
+    func subscribe(_ sink: any StreamSink, from start: BurstStart = .oldestCachedKeyframe) -> (burst: [MediaFrame], live: Bool) {
+        lock.withLock { subscribeLocked(sink, from: start) }
+    }
+
+    private func subscribeLocked(_ sink: any StreamSink, from start: BurstStart) -> (burst: [MediaFrame], live: Bool) {
         let id = ObjectIdentifier(sink.eventLoop)
         var group = sinkGroups[id] ?? (mailboxes.mailbox(for: sink.eventLoop), [])
         group.sinks.append(sink)
         sinkGroups[id] = group
         sinkCount &+= 1
-        return (joinBurstLocked(withGOP: withGOP), publisher != nil)
+        return (joinBurstLocked(from: start), publisher != nil)
     }
 
     /// Attaches and starts a recorder while a publisher is live; false if
@@ -201,7 +210,7 @@ public final class LiveStream: @unchecked Sendable {
             recorder = r
             lastRecorder = nil
             recordingStartError = nil
-            r.start(burst: subscribeLocked(r, withGOP: true).burst)
+            r.start(burst: subscribeLocked(r, from: .newestKeyframe).burst)
             return true
         }
     }
@@ -225,19 +234,21 @@ public final class LiveStream: @unchecked Sendable {
         }
     }
 
-    /// Metadata, sequence headers and the cached GOP (for a late joiner or a
-    /// player resuming from pause).
-    func joinBurst(withGOP: Bool = true) -> [MediaFrame] {
-        lock.withLock { joinBurstLocked(withGOP: withGOP) }
+    /// Metadata, sequence headers and the cached GOPs (for a late joiner or
+    /// a player resuming from pause).
+    func joinBurst(from start: BurstStart = .oldestCachedKeyframe) -> [MediaFrame] {
+        lock.withLock { joinBurstLocked(from: start) }
     }
 
-    private func joinBurstLocked(withGOP: Bool) -> [MediaFrame] {
+    private func joinBurstLocked(from start: BurstStart) -> [MediaFrame] {
         guard publisher != nil else { return [] }
         var burst: [MediaFrame] = []
         if let m = metadata { burst.append(m) }
         if let v = videoSequenceHeader { burst.append(v) }
         if let a = audioSequenceHeader { burst.append(a) }
-        if withGOP && options.gopCache { burst.append(contentsOf: gop.frames) }
+        if options.gopCache {
+            burst.append(contentsOf: start == .oldestCachedKeyframe ? gop.burst : gop.newestGOP)
+        }
         return burst
     }
 

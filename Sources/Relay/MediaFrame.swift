@@ -16,19 +16,31 @@ public final class MediaFrame: Sendable {
     public let payload: ByteBuffer
     public let isKeyframe: Bool
     public let isSequenceHeader: Bool
+    /// An `onMetaData` message. Its `timestamp` is where it arrived on the
+    /// stream timeline (queues and caches measure media time with it); on
+    /// the wire it always goes at 0, see `wireTimestamp`.
+    public let isMetadata: Bool
 
     /// Payload split into chunks for one chunk size, built on first use and
     /// shared by every player with that size.
     private let chunked: NIOLockedValueBox<(size: Int, body: ByteBuffer)?> = NIOLockedValueBox(nil)
 
-    public init(kind: Kind, typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, isKeyframe: Bool = false, isSequenceHeader: Bool = false) {
+    public init(kind: Kind, typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, isKeyframe: Bool = false, isSequenceHeader: Bool = false,
+                isMetadata: Bool = false) {
         self.kind = kind
         self.typeID = typeID
         self.timestamp = timestamp
         self.payload = payload
         self.isKeyframe = isKeyframe
         self.isSequenceHeader = isSequenceHeader
+        self.isMetadata = isMetadata
     }
+
+    /// The timestamp a player receives: the frame's own, except 0 for
+    /// `onMetaData`. ffmpeg's FLV demuxer reads an onMetaData tag at any
+    /// other timestamp as a subtitle packet (a text track no player wants);
+    /// nginx-rtmp sends every metadata message at 0 for the same reason.
+    public var wireTimestamp: UInt32 { isMetadata ? 0 : timestamp }
 
     /// Classifies an audio or video payload with the Media probes.
     public static func media(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer) -> MediaFrame {
@@ -49,7 +61,8 @@ public final class MediaFrame: Sendable {
     /// The same frame at another timestamp (a publisher's frames shifted
     /// onto the stream timeline). Shares the payload.
     public func retimed(_ timestamp: UInt32) -> MediaFrame {
-        timestamp == self.timestamp ? self : MediaFrame(kind: kind, typeID: typeID, timestamp: timestamp, payload: payload, isKeyframe: isKeyframe, isSequenceHeader: isSequenceHeader)
+        timestamp == self.timestamp ? self : MediaFrame(kind: kind, typeID: typeID, timestamp: timestamp, payload: payload, isKeyframe: isKeyframe,
+                                                                         isSequenceHeader: isSequenceHeader, isMetadata: isMetadata)
     }
 
     public func chunkedBody(chunkSize: Int) -> ByteBuffer {
@@ -57,7 +70,7 @@ public final class MediaFrame: Sendable {
         return chunked.withLockedValue { cached in
             if let c = cached, c.size == chunkSize { return c.body }
             let body = RTMPChunkEncoder.chunkedBody(payload, chunkStreamID: chunkStreamID, chunkSize: chunkSize,
-                                                    extendedTimestamp: RTMPChunkEncoder.extendedTimestamp(for: timestamp))
+                                                    extendedTimestamp: RTMPChunkEncoder.extendedTimestamp(for: wireTimestamp))
             cached = (chunkSize, body)
             return body
         }

@@ -60,7 +60,7 @@ public final class RTMPServer: Sendable {
         guard let bound = channel.localAddress else {
             throw StartError.bindFailed(address: address, reason: "no local address after bind")
         }
-        state.logger.info("listening", metadata: ["address": "\(Self.describe(bound))", "chunk_size": "\(config.chunkSize)", "gop_cache": "\(config.gopCache)"])
+        state.logger.info("listening", metadata: ["address": "\(Self.describe(bound))", "chunk_size": "\(config.chunkSize)", "gop_cache": "\(config.gopCache)", "join_burst_ms": "\(config.gopLimits.joinBurstMilliseconds)"])
         state.events.add("listening on \(Self.describe(bound))")
         // One sampler for bitrates, on one loop.
         group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in

@@ -593,7 +593,7 @@ final class RTMPSession: ChannelInboundHandler {
         guard let context else { return }
         var header = context.channel.allocator.buffer(capacity: 18)
         encoder.writeFirstHeader(chunkStreamID: frame.chunkStreamID, messageStreamID: messageStreamID, typeID: frame.typeID,
-                                 length: frame.size, timestamp: frame.timestamp, into: &header)
+                                 length: frame.size, timestamp: frame.wireTimestamp, into: &header)
         let body = frame.chunkedBody(chunkSize: encoder.chunkSize)
         info.noteWritten(header.readableBytes &+ body.readableBytes)
         info.messagesOut.wrappingIncrement(ordering: .relaxed)

@@ -78,8 +78,9 @@ struct StreamStats {
         guard let v = video, v != known else { return nil }
         var meta: Logger.Metadata = ["kind": "video", "codec": "\(v.codec)"]
         if let w = v.width, let h = v.height { meta["width"] = "\(w)"; meta["height"] = "\(h)"; meta["resolution"] = "\(w)x\(h)" }
-        if let p = v.profile { meta["profile"] = "\(p)" }
-        if let l = v.level { meta["level"] = "\(l)" }
+        // codec_ prefixes: "level" is the log line's own key (JSONLogHandler).
+        if let p = v.profile { meta["codec_profile"] = "\(p)" }
+        if let l = v.level { meta["codec_level"] = "\(l)" }
         if let f = frameRate { meta["fps"] = "\((f * 100).rounded() / 100)" }
         return ("codec detected", meta)
     }
@@ -93,7 +94,7 @@ struct StreamStats {
         }
         guard let a = audio, a != known else { return nil }
         var meta: Logger.Metadata = ["kind": "audio", "codec": "\(a.codec)"]
-        if let p = a.profile { meta["profile"] = "\(p)" }
+        if let p = a.profile { meta["codec_profile"] = "\(p)" }
         if let r = a.sampleRate { meta["sample_rate"] = "\(r)" }
         if let c = a.channels { meta["channels"] = "\(c)" }
         return ("codec detected", meta)

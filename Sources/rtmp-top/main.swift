@@ -50,8 +50,13 @@ struct RTMPTop: ParsableCommand {
     @Option(name: .long, help: "Outbound chunk size (128...65536).")
     var chunkSize: Int = 4096
 
-    @Flag(name: .long, help: "Do not cache the current GOP for late joiners (metadata and sequence headers are still sent).")
+    @Flag(name: .long, help: "Do not cache GOPs for late joiners: they wait for the next keyframe (metadata and sequence headers are still sent).")
     var noGopCache = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Media a late joiner gets at once, in ms (0 = the current GOP only).",
+        discussion: "Earlier GOPs are kept until the join burst holds this much media and 48 video frames, enough for ffmpeg and ffplay to probe and show a picture at once. The cost: a late joiner plays between this long and this long plus one GOP behind live, for its whole session."))
+    var joinBurstMs: Int = Int(GOPCache.defaultJoinBurstMilliseconds)
 
     @Flag(name: .long, help: "Send NetStream.Play.UnpublishNotify/PublishNotify to players (ffmpeg and ffplay stop on UnpublishNotify).")
     var publishNotify = false
@@ -72,6 +77,7 @@ struct RTMPTop: ParsableCommand {
         guard recordMaxDuration >= 0, recordMaxSize >= 0 else { throw ValidationError("--record-max-duration and --record-max-size must be 0 or more") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen wants HOST:PORT, got '\(listen)'") }
         guard (128...65536).contains(chunkSize) else { throw ValidationError("--chunk-size must be within 128...65536") }
+        guard (0...10_000).contains(joinBurstMs) else { throw ValidationError("--join-burst-ms must be within 0...10000") }
     }
 
     func run() throws {
@@ -103,6 +109,7 @@ struct RTMPTop: ParsableCommand {
         config.port = address.port
         config.chunkSize = chunkSize
         config.gopCache = !noGopCache
+        config.gopLimits.joinBurstMilliseconds = UInt32(joinBurstMs)
         config.publishNotify = publishNotify
         config.recordAll = recordAll
         config.recording.directory = recordDir

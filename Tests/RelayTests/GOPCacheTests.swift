@@ -7,8 +7,14 @@ final class GOPCacheTests: XCTestCase {
         MediaFrame(kind: kind, typeID: kind == .video ? 9 : 8, timestamp: ts, payload: ByteBuffer(repeating: 0, count: size), isKeyframe: key, isSequenceHeader: seq)
     }
 
-    func testHoldsEverythingSinceTheLastKeyframe() {
-        var cache = GOPCache()
+    private func currentGOPOnly() -> GOPCache.Limits {
+        var limits = GOPCache.Limits()
+        limits.joinBurstMilliseconds = 0
+        return limits
+    }
+
+    func testHoldsEverythingSinceTheLastKeyframeWhenTheBurstIsOff() {
+        var cache = GOPCache(limits: currentGOPOnly())
         cache.add(frame(.video, ts: 0, seq: true))
         cache.add(frame(.audio, ts: 0))
         XCTAssertTrue(cache.frames.isEmpty, "nothing before the first keyframe, sequence headers never")
@@ -22,8 +28,62 @@ final class GOPCacheTests: XCTestCase {
         XCTAssertTrue(cache.frames[0].isKeyframe)
     }
 
-    func testAGOPOverTheCapIsDroppedWholeUntilTheNextKeyframe() {
+    /// 30 fps video, a keyframe every `gop` frames, from frame `from` to `to`.
+    private func addVideo(_ cache: inout GOPCache, frames range: Range<Int>, gop: Int) {
+        for i in range { cache.add(frame(.video, ts: UInt32(i * 1000 / 30), key: i % gop == 0)) }
+    }
+
+    func testEarlierGOPsStayUntilTheBurstHoldsEnoughMediaAndFrames() {
         var limits = GOPCache.Limits()
+        limits.joinBurstMilliseconds = 1000
+        limits.joinBurstVideoFrames = 48
+        var cache = GOPCache(limits: limits)
+        // 0.5 s GOPs: 1000 ms and 48 frames take four GOPs, the newest being built.
+        addVideo(&cache, frames: 0..<75, gop: 15)
+        XCTAssertTrue(cache.frames[0].isKeyframe, "the burst starts on a keyframe")
+        XCTAssertEqual(cache.frames.first?.timestamp, UInt32(15 * 1000 / 30), "the GOP at 0 went once the rest held 60 frames")
+        XCTAssertEqual(cache.gopCount, 4)
+        XCTAssertGreaterThanOrEqual(cache.durationMilliseconds, 1000)
+        XCTAssertGreaterThanOrEqual(cache.frames.count, 48)
+        // Just after a keyframe the previous GOPs are what makes the burst long.
+        addVideo(&cache, frames: 75..<76, gop: 15)
+        XCTAssertEqual(cache.frames.last?.isKeyframe, true)
+        XCTAssertGreaterThanOrEqual(cache.frames.count, 48)
+        XCTAssertEqual(cache.newestGOP.count, 1, "a recording starts on the newest keyframe")
+        XCTAssertTrue(cache.newestGOP[0].isKeyframe)
+    }
+
+    func testLongGOPsNeedOnlyOneOnceItIsLongEnough() {
+        var cache = GOPCache()
+        addVideo(&cache, frames: 0..<130, gop: 120)  // 4 s GOPs, 10 frames into the second
+        XCTAssertEqual(cache.gopCount, 2, "10 frames are not enough: the previous GOP stays")
+        XCTAssertEqual(cache.frames.count, 130)
+        addVideo(&cache, frames: 130..<170, gop: 120)
+        XCTAssertEqual(cache.gopCount, 1, "50 frames and 1.6 s since the keyframe are")
+        XCTAssertEqual(cache.frames.count, 50)
+        XCTAssertEqual(cache.bytes, 50 * 100)
+    }
+
+    func testCapsDropTheOldestGOPFirst() {
+        var limits = GOPCache.Limits()
+        limits.maxFrames = 40
+        var cache = GOPCache(limits: limits)
+        addVideo(&cache, frames: 0..<45, gop: 15)  // the burst wants 48 frames; the cap allows 40
+        XCTAssertLessThanOrEqual(cache.frames.count, 40)
+        XCTAssertTrue(cache.frames[0].isKeyframe)
+        XCTAssertEqual(cache.frames.count, 30, "two whole GOPs, the oldest dropped")
+    }
+
+    func testOnMetaDataIsNotCached() {
+        var cache = GOPCache()
+        cache.add(frame(.video, ts: 0, key: true))
+        cache.add(MediaFrame(kind: .data, typeID: 18, timestamp: 10, payload: ByteBuffer(), isMetadata: true))
+        cache.add(MediaFrame(kind: .data, typeID: 18, timestamp: 20, payload: ByteBuffer()))
+        XCTAssertEqual(cache.frames.map(\.timestamp), [0, 20], "the stream sends the latest onMetaData first; other data stays in place")
+    }
+
+    func testAGOPOverTheCapIsDroppedWholeUntilTheNextKeyframe() {
+        var limits = currentGOPOnly()
         limits.maxBytes = 1000
         var cache = GOPCache(limits: limits)
         cache.add(frame(.video, ts: 0, key: true, size: 400))
@@ -38,7 +98,7 @@ final class GOPCacheTests: XCTestCase {
     }
 
     func testDurationCapCountsMilliseconds() {
-        var limits = GOPCache.Limits()
+        var limits = currentGOPOnly()
         limits.maxDurationMilliseconds = 600
         var cache = GOPCache(limits: limits)
         cache.add(frame(.video, ts: 0xFFFF_FF00, key: true))  // across the 32-bit wrap

@@ -49,4 +49,23 @@ final class JSONLogHandlerTests: XCTestCase {
         let second = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: String])
         XCTAssertEqual(second["level"], "warn")
     }
+
+    func testMetadataNeverOverwritesTheLinesOwnKeys() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("log-\(UUID()).jsonl").path
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        let fd = open(path, O_WRONLY | O_APPEND)
+        let logger = Logger(label: "t") { JSONLogHandler(label: $0, fileDescriptor: fd, level: .info) }
+        logger.info("codec detected", metadata: ["level": "3.1", "msg": "m", "time": "t", "codec": "H.264"])
+        close(fd)
+        let line = try String(contentsOfFile: path, encoding: .utf8)
+        for key in ["time", "level", "msg"] {
+            XCTAssertEqual(line.components(separatedBy: "\"\(key)\":").count - 1, 1, "one \(key) key in \(line)")
+        }
+        let fields = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+        XCTAssertEqual(fields["level"], "info")
+        XCTAssertEqual(fields["msg"], "codec detected")
+        XCTAssertEqual(fields["meta_level"], "3.1")
+        XCTAssertEqual(fields["meta_msg"], "m")
+        XCTAssertEqual(fields["codec"], "H.264")
+    }
 }
