@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "rtmp-top", targets: ["rtmp-top"]),
         .library(name: "Relay", targets: ["Relay"]),
+        // For the nested Benchmarks/ package.
+        .library(name: "RTMP", targets: ["RTMP"]),
+        .library(name: "Media", targets: ["Media"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

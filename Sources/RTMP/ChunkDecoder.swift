@@ -45,6 +45,11 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
 
     public private(set) var chunkSize: Int = 128
     public let limits: Limits
+    /// Payload bytes copied while reassembling multi-chunk messages: each
+    /// chunk's piece once, plus what moving a growing buffer to new storage
+    /// copied. Linear reassembly keeps it under twice the bytes reassembled
+    /// (a test holds it there); the old copy-on-write fault made it quadratic.
+    public private(set) var reassemblyBytesCopied: UInt64 = 0
     private var streams: [UInt32: ChunkStreamState] = [:]
     private var bufferedBytes = 0
     /// Chunk streams in `streams` holding a partial message, kept in step
@@ -185,8 +190,20 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
             var fresh = ByteBufferAllocator().buffer(capacity: min(state.length, max(take, chunkSize) &* 4))
             fresh.writeImmutableBuffer(piece)
             state.partial = fresh
-        } else {
-            state.partial?.writeImmutableBuffer(piece)
+            reassemblyBytesCopied &+= UInt64(take)
+        } else if var partial = state.partial {
+            // Own the only reference before appending: `state` is a copy of
+            // the dictionary's entry, and while the entry still holds the
+            // buffer, the append would copy the whole partial message first
+            // (copy-on-write), for every chunk: quadratic in the chunk count.
+            state.partial = nil
+            streams[csid]?.partial = nil
+            let before = partial.readableBytes
+            let storage = partial.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) }
+            partial.writeImmutableBuffer(piece)
+            let moved = partial.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) } != storage
+            reassemblyBytesCopied &+= UInt64(take &+ (moved ? before : 0))
+            state.partial = partial
         }
         bufferedBytes &+= take
         guard bufferedBytes <= limits.maxBufferedBytes else {
