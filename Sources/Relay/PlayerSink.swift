@@ -1,17 +1,165 @@
+import Dispatch
 import NIOCore
+import RTMP
 
-/// A network player as a stream sink: hands batches to its session on the
-/// session's own event loop.
-final class PlayerSink: StreamSink {
+/// A network player of one live stream: the sink the stream's mailbox
+/// delivers to, on the connection's own event loop. It owns everything of
+/// playing: the bounded queue and its drop policy, the drop counters,
+/// receiveAudio/receiveVideo/pause, writability and the writes (through the
+/// connection's `RTMPOutput`). `RTMPSession` only creates it on `play`,
+/// passes commands on, and stops it.
+///
+/// Confined to `eventLoop`: the mailbox calls `receive` there (the
+/// `StreamSink` contract) and the session calls everything else there.
+final class PlayerSink: StreamSink, @unchecked Sendable {
     let eventLoop: EventLoop
-    private let session: NIOLoopBound<RTMPSession>
+    let stream: LiveStream
+    let messageStreamID: UInt32
+    private let output: RTMPOutput
+    private let info: ConnectionInfo
+    private let publishNotify: Bool
+    private var queue: PlayerQueue
+    private(set) var drops = PlayerQueue.Drops()
+    private var receiveAudio = true
+    private var receiveVideo = true
+    private(set) var paused = false
+    /// Set when the socket stopped taking data; cleared when it takes it again.
+    private(set) var unwritableSinceNanos: UInt64?
+    /// After `stop`, batches still in the mailbox are ignored.
+    private var stopped = false
 
-    init(session: RTMPSession, eventLoop: EventLoop) {
+    init(stream: LiveStream, messageStreamID: UInt32, output: RTMPOutput, info: ConnectionInfo, eventLoop: EventLoop,
+         queueLimits: PlayerQueue.Limits, publishNotify: Bool) {
+        self.stream = stream
+        self.messageStreamID = messageStreamID
+        self.output = output
+        self.info = info
         self.eventLoop = eventLoop
-        self.session = NIOLoopBound(session, eventLoop: eventLoop)
+        self.queue = PlayerQueue(limits: queueLimits)
+        self.publishNotify = publishNotify
+    }
+
+    // MARK: the stream's side
+
+    /// What the stream had when we subscribed (metadata, sequence headers,
+    /// the join burst). Without a keyframe in it (no GOP cache, no publisher
+    /// yet, a GOP over the cache's cap) video starts at the next keyframe.
+    func start(burst: [MediaFrame]) {
+        if !burst.contains(where: { $0.kind == .video && $0.isKeyframe }) { queue.skipVideoUntilKeyframe() }
+        for frame in burst { enqueue(frame) }
+        publishQueueGauges()
+        output.flush()
     }
 
     func receive(_ items: ArraySlice<StreamItem>) {
-        session.value.deliver(items, from: self)
+        guard !stopped else { return }
+        for item in items {
+            switch item {
+            case .frame(let frame):
+                enqueue(frame)
+            case .publisherStarted:
+                output.send(ControlMessage.userControl(.streamBegin(streamID: messageStreamID)).message)
+                if publishNotify {
+                    output.send(NetReply.status(.playPublishNotify, "\(stream.key) is now published.", messageStreamID: messageStreamID))
+                }
+                queue.skipVideoUntilKeyframe()
+            case .publisherStopped:
+                output.send(ControlMessage.userControl(.streamEOF(streamID: messageStreamID)).message)
+                if publishNotify {
+                    output.send(NetReply.status(.playUnpublishNotify, "\(stream.key) is now unpublished.", messageStreamID: messageStreamID))
+                }
+            }
+        }
+        publishQueueGauges()
+        output.flush()
+    }
+
+    // MARK: the session's side
+
+    func setReceiveAudio(_ on: Bool) { receiveAudio = on }
+    func setReceiveVideo(_ on: Bool) { receiveVideo = on }
+
+    func pause(_ pause: Bool) {
+        paused = pause
+        if pause {
+            queue.removeAll()
+            output.send(NetReply.status(.pauseNotify, "Paused.", messageStreamID: messageStreamID))
+            output.send(ControlMessage.userControl(.streamEOF(streamID: messageStreamID)).message)
+        } else {
+            output.send(ControlMessage.userControl(.streamBegin(streamID: messageStreamID)).message)
+            output.send(NetReply.status(.unpauseNotify, "Unpaused.", messageStreamID: messageStreamID))
+            // Resume on a decodable picture, like a late joiner.
+            queue.skipVideoUntilKeyframe()
+            output.resetHeaders()
+            for frame in stream.joinBurst() { enqueue(frame) }
+        }
+        publishQueueGauges()
+        output.flush()
+    }
+
+    /// The server is shutting down: tell the player the stream is over, so
+    /// ffmpeg ends cleanly.
+    func announceShutdown() {
+        output.send(NetReply.status(.playUnpublishNotify, "Server shutting down.", messageStreamID: messageStreamID))
+        output.send(ControlMessage.userControl(.streamEOF(streamID: messageStreamID)).message)
+    }
+
+    func writabilityChanged(isWritable: Bool) {
+        if isWritable {
+            unwritableSinceNanos = nil
+            drainQueue()
+        } else if unwritableSinceNanos == nil {
+            unwritableSinceNanos = DispatchTime.now().uptimeNanoseconds
+        }
+    }
+
+    /// Unsubscribes; later batches are ignored.
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        stream.unsubscribe(self)
+        queue.removeAll()
+        info.queuedBytes.store(0, ordering: .relaxed)
+        info.queuedMessages.store(0, ordering: .relaxed)
+    }
+
+    // MARK: queue and writes
+
+    private func enqueue(_ frame: MediaFrame) {
+        guard !paused else { return }
+        if frame.kind == .audio && !receiveAudio { return }
+        if frame.kind == .video && !receiveVideo { return }
+        let before = drops
+        defer { countDrops(since: before) }
+        guard queue.admit(frame, drops: &drops) else { return }
+        if queue.isEmpty, output.isWritable {
+            output.write(frame, messageStreamID: messageStreamID)
+        } else if queue.push(frame, drops: &drops) {
+            output.resetMediaHeaders()
+        }
+    }
+
+    private func countDrops(since before: PlayerQueue.Drops) {
+        let dv = drops.video &- before.video, da = drops.audio &- before.audio
+        guard dv > 0 || da > 0 else { return }
+        info.droppedVideo.wrappingIncrement(by: UInt64(dv), ordering: .relaxed)
+        info.droppedAudio.wrappingIncrement(by: UInt64(da), ordering: .relaxed)
+        stream.noteDrops(video: dv, audio: da)
+    }
+
+    private func drainQueue() {
+        var wrote = false
+        while output.isWritable, let frame = queue.popFirst() {
+            output.write(frame, messageStreamID: messageStreamID)
+            wrote = true
+        }
+        publishQueueGauges()
+        if wrote { output.flush() }
+    }
+
+    /// The snapshot's view of the queue, updated once per batch rather than per frame.
+    private func publishQueueGauges() {
+        info.queuedBytes.store(queue.bytes, ordering: .relaxed)
+        info.queuedMessages.store(queue.count, ordering: .relaxed)
     }
 }

@@ -1,12 +1,15 @@
 import Foundation
 import Logging
+import Media
 import NIOConcurrencyHelpers
 import NIOCore
 import RTMP
 
 /// One RTMP connection after the handshake: the NetConnection/NetStream
-/// state machine. Publishes into a `LiveStream` or plays one as a sink.
-/// Everything here runs on the connection's event loop.
+/// command state machine. Publishing feeds a `LiveStream`; playing hands
+/// the connection's output to a `PlayerSink`, which owns the queue and the
+/// media writes from then on. Everything here runs on the connection's
+/// event loop.
 final class RTMPSession: ChannelInboundHandler {
     typealias InboundIn = RTMPMessage
     typealias OutboundOut = ByteBuffer
@@ -18,7 +21,8 @@ final class RTMPSession: ChannelInboundHandler {
     let info: ConnectionInfo
     private var logger: Logger
     private var context: ChannelHandlerContext?
-    private var encoder = RTMPChunkEncoder(chunkSize: 128)
+    /// Set in handlerAdded, dropped when the channel goes inactive.
+    private var output: RTMPOutput?
     private let amf = AMF0Decoder()
 
     private var handshakeDone = false
@@ -27,7 +31,6 @@ final class RTMPSession: ChannelInboundHandler {
     private var peerWindowAckSize: UInt64 = 0
     private var lastAckSent: UInt64 = 0
     private var nextMessageStreamID: UInt32 = 1
-    private var lastWriteNanos = DispatchTime.now().uptimeNanoseconds
     private var pingOutstanding = false
     private var readPaused = false
     private var timer: RepeatedTask?
@@ -39,27 +42,7 @@ final class RTMPSession: ChannelInboundHandler {
     }
     private var publishing: Publishing?
 
-    /// A class, not a struct: the queue is mutated on every frame, and a
-    /// copied struct would make its deque copy itself on each push.
-    private final class Playing {
-        let stream: LiveStream
-        let messageStreamID: UInt32
-        let sink: PlayerSink
-        var queue: PlayerQueue
-        var receiveAudio = true
-        var receiveVideo = true
-        var paused = false
-        var drops = PlayerQueue.Drops()
-        var unwritableSinceNanos: UInt64?
-
-        init(stream: LiveStream, messageStreamID: UInt32, sink: PlayerSink, queue: PlayerQueue) {
-            self.stream = stream
-            self.messageStreamID = messageStreamID
-            self.sink = sink
-            self.queue = queue
-        }
-    }
-    private var playing: Playing?
+    private var playing: PlayerSink?
 
     init(server: ServerState, info: ConnectionInfo) {
         self.server = server
@@ -74,6 +57,7 @@ final class RTMPSession: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        output = RTMPOutput(context: context, info: info)
         let config = server.configuration
         let session = NIOLoopBound(self, eventLoop: context.eventLoop)
         timer = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
@@ -96,6 +80,7 @@ final class RTMPSession: ChannelInboundHandler {
         server.events.add("connection \(info.id) closed: \(reason)", connectionID: info.id)
         server.removeConnection(info.id)
         self.context = nil
+        output = nil
         context.fireChannelInactive()
     }
 
@@ -131,10 +116,7 @@ final class RTMPSession: ChannelInboundHandler {
 
     /// Tells players the stream is over (so ffmpeg ends cleanly) and closes.
     private func announceShutdown() {
-        if let p = playing {
-            send(CommandMessage.onStatus(level: "status", code: "NetStream.Play.UnpublishNotify", description: "Server shutting down.").message(messageStreamID: p.messageStreamID))
-            send(ControlMessage.userControl(.streamEOF(streamID: p.messageStreamID)).message)
-        }
+        playing?.announceShutdown()
         flush()
         close(reason: "server shutting down")
     }
@@ -142,7 +124,8 @@ final class RTMPSession: ChannelInboundHandler {
     private func tick(config: ServerConfiguration) {
         let now = DispatchTime.now().uptimeNanoseconds
         let silentIn = info.silentNanoseconds
-        let silentOut = now > lastWriteNanos ? now - lastWriteNanos : 0
+        let lastWrite = output?.lastWriteNanos ?? now
+        let silentOut = now > lastWrite ? now - lastWrite : 0
         if !handshakeDone {
             if UInt64(Date().timeIntervalSince(info.connectedAt) * 1e9) > UInt64(config.handshakeTimeout.nanoseconds) {
                 logger.info("handshake timeout")
@@ -281,120 +264,68 @@ final class RTMPSession: ChannelInboundHandler {
 
     private func handleCommand(_ cmd: CommandMessage, messageStreamID: UInt32) throws {
         logger.debug("command", metadata: ["name": "\(cmd.name)", "txn": "\(cmd.transactionID)"])
-        switch cmd.name {
-        case "connect": onConnect(cmd)
-        case "releaseStream", "FCPublish", "FCUnpublish", "getStreamLength", "_checkbw":
-            onHousekeeping(cmd)
-        case "createStream":
+        switch NetCommand(cmd) {
+        case .connect(let c): onConnect(c)
+        case .createStream(let txn):
             let id = nextMessageStreamID
             nextMessageStreamID &+= 1
-            send(CommandMessage(name: "_result", transactionID: cmd.transactionID, commandObject: .null, arguments: [.number(Double(id))]).message())
-        case "publish": try onPublish(cmd, messageStreamID: messageStreamID)
-        case "play": try onPlay(cmd, messageStreamID: messageStreamID)
-        case "play2":
+            send(NetReply.createStreamResult(transactionID: txn, streamID: id))
+        case .publish(let name, let type): try onPublish(streamName: name, type: type, messageStreamID: messageStreamID)
+        case .play(let name): try onPlay(streamName: name, messageStreamID: messageStreamID)
+        case .play2:
             logger.debug("play2 ignored")
-        case "deleteStream", "closeStream":
+        case .closeStream:
             stopPublishing(reason: "unpublished")
             stopPlaying()
-        case "receiveAudio", "receiveVideo":
-            let on = cmd.arguments.first?.boolValue ?? true
-            if cmd.name == "receiveAudio" { playing?.receiveAudio = on } else { playing?.receiveVideo = on }
-        case "pause", "pauseRaw":
-            onPause(cmd)
-        case "_result", "_error", "onStatus", "onBWDone", "onBWCheck":
+        case .receiveAudio(let on): playing?.setReceiveAudio(on)
+        case .receiveVideo(let on): playing?.setReceiveVideo(on)
+        case .pause(let pause):
+            if let p = playing { p.pause(pause ?? !p.paused) }
+        case .fcPublish(let name, _): send(NetReply.fcPublish(name))
+        case .fcUnpublish(let name, _): send(NetReply.fcUnpublish(name))
+        case .getStreamLength(let txn): send(NetReply.result(transactionID: txn, .number(0)))
+        case .releaseStream(let txn), .checkBandwidth(let txn):
+            if txn != 0 { send(NetReply.result(transactionID: txn, .undefined)) }
+        case .response:
             break
-        default:
-            logger.info("unknown command", metadata: ["name": "\(cmd.name)"])
-            if cmd.transactionID != 0 {
-                send(CommandMessage(name: "_error", transactionID: cmd.transactionID, commandObject: .null, arguments: [
-                    .object([
-                        AMF0Property(key: "level", value: .string("error")),
-                        AMF0Property(key: "code", value: .string("NetConnection.Call.Failed")),
-                        AMF0Property(key: "description", value: .string("Unknown command \(cmd.name).")),
-                    ]),
-                ]).message())
-            }
+        case .unknown(let name, let txn):
+            logger.info("unknown command", metadata: ["name": "\(name)"])
+            if txn != 0 { send(NetReply.unknownCommand(name, transactionID: txn)) }
         }
     }
 
-    private func onConnect(_ cmd: CommandMessage) {
-        let obj = cmd.commandObject
-        var appName = obj["app"]?.stringValue ?? ""
-        // Some clients append the query or a trailing slash to the app.
-        if let q = appName.firstIndex(of: "?") { appName = String(appName[..<q]) }
-        while appName.hasSuffix("/") { appName.removeLast() }
-        app = appName
+    private func onConnect(_ c: NetCommand.Connect) {
+        app = c.app
         connected = true
-        let flashVer = obj["flashVer"]?.stringValue ?? obj["flashver"]?.stringValue
         info.details.withLockedValue {
-            $0.app = appName
-            $0.flashVer = flashVer
-            $0.tcUrl = obj["tcUrl"]?.stringValue
+            $0.app = c.app
+            $0.flashVer = c.flashVer
+            $0.tcUrl = c.tcUrl
         }
-        logger[metadataKey: "app"] = "\(appName)"
-        logger.info("connect", metadata: ["flash_ver": "\(flashVer ?? "")", "tc_url": "\(obj["tcUrl"]?.stringValue ?? "")"])
+        logger[metadataKey: "app"] = "\(c.app)"
+        logger.info("connect", metadata: ["flash_ver": "\(c.flashVer ?? "")", "tc_url": "\(c.tcUrl ?? "")"])
 
         let config = server.configuration
         send(ControlMessage.windowAcknowledgementSize(config.windowAckSize).message)
         send(ControlMessage.setPeerBandwidth(config.windowAckSize, limitType: 2).message)
         send(ControlMessage.setChunkSize(UInt32(config.chunkSize)).message)
-        encoder.setChunkSize(config.chunkSize)
-
-        var properties: [AMF0Property] = [
-            AMF0Property(key: "fmsVer", value: .string("FMS/3,0,1,123")),
-            AMF0Property(key: "capabilities", value: .number(31)),
-            AMF0Property(key: "mode", value: .number(1)),
-        ]
+        output?.setChunkSize(config.chunkSize)
         // Enhanced RTMP: answer with the FourCCs we relay when the client asks.
-        if obj["fourCcList"] != nil {
-            properties.append(AMF0Property(key: "fourCcList", value: .strictArray(
-                ["avc1", "hvc1", "av01", "vp09", "vp08", "Opus", "fLaC", "ac-3", "ec-3", "mp4a", ".mp3"].map { .string($0) })))
-        }
-        let encoding = obj["objectEncoding"]?.numberValue ?? 0
-        send(CommandMessage(name: "_result", transactionID: cmd.transactionID, commandObject: .object(properties), arguments: [
-            .object([
-                AMF0Property(key: "level", value: .string("status")),
-                AMF0Property(key: "code", value: .string("NetConnection.Connect.Success")),
-                AMF0Property(key: "description", value: .string("Connection succeeded.")),
-                AMF0Property(key: "objectEncoding", value: .number(encoding)),
-            ]),
-        ]).message())
-        server.events.add("connect \(info.remote) app=\(appName)", connectionID: info.id)
+        send(NetReply.connectResult(transactionID: c.transactionID, objectEncoding: c.objectEncoding,
+                                    fourCcList: c.asksForFourCcList ? EnhancedRTMPCodecs.fourCcList : nil))
+        server.events.add("connect \(info.remote) app=\(c.app)", connectionID: info.id)
     }
 
-    private func onHousekeeping(_ cmd: CommandMessage) {
-        switch cmd.name {
-        case "FCPublish":
-            let name = cmd.arguments.first?.stringValue ?? ""
-            send(CommandMessage(name: "onFCPublish", transactionID: 0, commandObject: .null, arguments: [
-                .object([AMF0Property(key: "code", value: .string("NetStream.Publish.Start")), AMF0Property(key: "description", value: .string(name))]),
-            ]).message())
-        case "FCUnpublish":
-            let name = cmd.arguments.first?.stringValue ?? ""
-            send(CommandMessage(name: "onFCUnpublish", transactionID: 0, commandObject: .null, arguments: [
-                .object([AMF0Property(key: "code", value: .string("NetStream.Unpublish.Success")), AMF0Property(key: "description", value: .string(name))]),
-            ]).message())
-        case "getStreamLength":
-            send(CommandMessage(name: "_result", transactionID: cmd.transactionID, commandObject: .null, arguments: [.number(0)]).message())
-        default:
-            if cmd.transactionID != 0 {
-                send(CommandMessage(name: "_result", transactionID: cmd.transactionID, commandObject: .null, arguments: [.undefined]).message())
-            }
-        }
-    }
-
-    private func streamKey(from cmd: CommandMessage) throws -> StreamKey {
-        guard let raw = cmd.arguments.first?.stringValue, !raw.isEmpty else {
-            throw RTMPError.malformedCommand("\(cmd.name) without a stream name")
-        }
+    private func streamKey(_ command: String, streamName raw: String) throws -> StreamKey {
+        guard !raw.isEmpty else { throw RTMPError.malformedCommand("\(command) without a stream name") }
         let key = StreamKey(app: app, rawName: raw)
-        guard !key.name.isEmpty else { throw RTMPError.malformedCommand("\(cmd.name) with an empty stream name") }
+        guard !key.name.isEmpty else { throw RTMPError.malformedCommand("\(command) with an empty stream name") }
         return key
     }
 
-    private func onPublish(_ cmd: CommandMessage, messageStreamID: UInt32) throws {
+    private func onPublish(streamName: String, type: String, messageStreamID: UInt32) throws {
         guard connected else { throw RTMPError.malformedCommand("publish before connect") }
-        let key = try streamKey(from: cmd)
+        let key = try streamKey("publish", streamName: streamName)
         stopPublishing(reason: nil)
         stopPlaying()
         let stream = server.registry.stream(for: key)
@@ -402,7 +333,7 @@ final class RTMPSession: ChannelInboundHandler {
         case .busy:
             server.registry.release(stream)
             logger.warning("publish refused: stream already has a publisher", metadata: ["stream_key": "\(key)"])
-            send(CommandMessage.onStatus(level: "error", code: "NetStream.Publish.BadName", description: "\(key) is already being published.").message(messageStreamID: messageStreamID))
+            send(NetReply.status(.publishBadName, "\(key) is already being published.", messageStreamID: messageStreamID))
             flush()
             close(reason: "stream already published")
             return
@@ -420,10 +351,10 @@ final class RTMPSession: ChannelInboundHandler {
             $0.streamKey = key
         }
         logger[metadataKey: "stream_key"] = "\(key)"
-        logger.info("publish", metadata: ["type": "\(cmd.arguments.dropFirst().first?.stringValue ?? "live")"])
+        logger.info("publish", metadata: ["type": "\(type)"])
         server.events.add("publish \(key) from \(info.remote)", connectionID: info.id, streamKey: key.description)
         send(ControlMessage.userControl(.streamBegin(streamID: messageStreamID)).message)
-        send(CommandMessage.onStatus(level: "status", code: "NetStream.Publish.Start", description: "\(key) is now published.").message(messageStreamID: messageStreamID))
+        send(NetReply.status(.publishStart, "\(key) is now published.", messageStreamID: messageStreamID))
         if server.configuration.recordAll {
             // Failures are logged and shown in the snapshot; publishing goes on.
             _ = try? server.recordings.start(stream)
@@ -439,20 +370,21 @@ final class RTMPSession: ChannelInboundHandler {
         logger.info("publisher gone", metadata: ["stream_key": "\(p.stream.key)"])
         server.events.add("publisher left \(p.stream.key)", connectionID: info.id, streamKey: p.stream.key.description)
         if let reason, context?.channel.isActive == true {
-            send(CommandMessage.onStatus(level: "status", code: "NetStream.Unpublish.Success", description: reason).message(messageStreamID: p.messageStreamID))
+            send(NetReply.status(.unpublishSuccess, reason, messageStreamID: p.messageStreamID))
         }
     }
 
-    private func onPlay(_ cmd: CommandMessage, messageStreamID: UInt32) throws {
+    private func onPlay(streamName: String, messageStreamID: UInt32) throws {
         guard connected else { throw RTMPError.malformedCommand("play before connect") }
-        let key = try streamKey(from: cmd)
+        let key = try streamKey("play", streamName: streamName)
         stopPublishing(reason: nil)
         stopPlaying()
-        guard let loop = context?.eventLoop else { return }
+        guard let loop = context?.eventLoop, let output else { return }
         let stream = server.registry.stream(for: key)
-        let sink = PlayerSink(session: self, eventLoop: loop)
-        let limits = PlayerQueue.Limits(covering: server.configuration.gopLimits)
-        playing = Playing(stream: stream, messageStreamID: messageStreamID, sink: sink, queue: PlayerQueue(limits: limits))
+        let sink = PlayerSink(stream: stream, messageStreamID: messageStreamID, output: output, info: info, eventLoop: loop,
+                              queueLimits: PlayerQueue.Limits(covering: server.configuration.gopLimits),
+                              publishNotify: server.configuration.publishNotify)
+        playing = sink
         info.details.withLockedValue {
             $0.role = .player
             $0.streamKey = key
@@ -461,160 +393,39 @@ final class RTMPSession: ChannelInboundHandler {
         let sid = messageStreamID
         send(ControlMessage.userControl(.streamIsRecorded(streamID: sid)).message)
         send(ControlMessage.userControl(.streamBegin(streamID: sid)).message)
-        send(CommandMessage.onStatus(level: "status", code: "NetStream.Play.Reset", description: "Playing and resetting \(key).").message(messageStreamID: sid))
-        send(CommandMessage.onStatus(level: "status", code: "NetStream.Play.Start", description: "Started playing \(key).").message(messageStreamID: sid))
-        var access = ByteBuffer()
-        AMF0Encoder.encode([.string("|RtmpSampleAccess"), .boolean(true), .boolean(true)], into: &access)
-        send(RTMPMessage(chunkStreamID: RTMPChunkStreamID.data, typeID: RTMPMessageType.dataAMF0, messageStreamID: sid, timestamp: 0, payload: access))
+        send(NetReply.status(.playReset, "Playing and resetting \(key).", messageStreamID: sid))
+        send(NetReply.status(.playStart, "Started playing \(key).", messageStreamID: sid))
+        send(NetReply.sampleAccess(messageStreamID: sid))
 
         let (burst, live) = stream.subscribe(sink)
         logger.info("play", metadata: ["live": "\(live)", "burst_frames": "\(burst.count)"])
         server.events.add("play \(key) by \(info.remote)", connectionID: info.id, streamKey: key.description)
         logger.info("subscriber added", metadata: ["players": "\(stream.playerCount)"])
-        // Without a keyframe in the burst (no GOP cache, no publisher yet, or
-        // a GOP over the cache's cap) video starts at the next keyframe.
-        if !burst.contains(where: { $0.kind == .video && $0.isKeyframe }) { playing?.queue.skipVideoUntilKeyframe() }
-        for frame in burst { enqueue(frame) }
-        publishQueueGauges()
-        flush()
+        sink.start(burst: burst)
     }
 
     private func stopPlaying() {
         guard let p = playing else { return }
         playing = nil
-        p.stream.unsubscribe(p.sink)
+        p.stop()
         server.registry.release(p.stream)
         info.details.withLockedValue { $0.role = .connected }
-        info.queuedBytes.store(0, ordering: .relaxed)
-        info.queuedMessages.store(0, ordering: .relaxed)
         logger.info("subscriber removed", metadata: ["stream_key": "\(p.stream.key)", "players": "\(p.stream.playerCount)", "dropped": "\(p.drops.total)"])
         server.events.add("player left \(p.stream.key)", connectionID: info.id, streamKey: p.stream.key.description)
     }
 
-    private func onPause(_ cmd: CommandMessage) {
-        guard let p = playing else { return }
-        let pause = cmd.arguments.first?.boolValue ?? !p.paused
-        p.paused = pause
-        if pause {
-            p.queue.removeAll()
-            send(CommandMessage.onStatus(level: "status", code: "NetStream.Pause.Notify", description: "Paused.").message(messageStreamID: p.messageStreamID))
-            send(ControlMessage.userControl(.streamEOF(streamID: p.messageStreamID)).message)
-        } else {
-            send(ControlMessage.userControl(.streamBegin(streamID: p.messageStreamID)).message)
-            send(CommandMessage.onStatus(level: "status", code: "NetStream.Unpause.Notify", description: "Unpaused.").message(messageStreamID: p.messageStreamID))
-            // Resume on a decodable picture, like a late joiner.
-            p.queue.skipVideoUntilKeyframe()
-            encoder.reset()
-            for frame in p.stream.joinBurst() { enqueue(frame) }
-        }
-        publishQueueGauges()
-        flush()
-    }
-
-    // MARK: player output
-
-    /// Stream items from the mailbox, on this loop.
-    func deliver(_ items: ArraySlice<StreamItem>, from sink: PlayerSink) {
-        guard let p = playing, p.sink === sink else { return }  // a stale batch for an old subscription
-        for item in items {
-            switch item {
-            case .frame(let frame):
-                enqueue(frame)
-            case .publisherStarted:
-                send(ControlMessage.userControl(.streamBegin(streamID: p.messageStreamID)).message)
-                if server.configuration.publishNotify {
-                    send(CommandMessage.onStatus(level: "status", code: "NetStream.Play.PublishNotify", description: "\(p.stream.key) is now published.").message(messageStreamID: p.messageStreamID))
-                }
-                playing?.queue.skipVideoUntilKeyframe()
-            case .publisherStopped:
-                send(ControlMessage.userControl(.streamEOF(streamID: p.messageStreamID)).message)
-                if server.configuration.publishNotify {
-                    send(CommandMessage.onStatus(level: "status", code: "NetStream.Play.UnpublishNotify", description: "\(p.stream.key) is now unpublished.").message(messageStreamID: p.messageStreamID))
-                }
-            }
-        }
-        publishQueueGauges()
-        flush()
-    }
-
-    /// The snapshot's view of the queue, updated once per batch rather than per frame.
-    private func publishQueueGauges() {
-        guard let p = playing else { return }
-        info.queuedBytes.store(p.queue.bytes, ordering: .relaxed)
-        info.queuedMessages.store(p.queue.count, ordering: .relaxed)
-    }
-
-    private func enqueue(_ frame: MediaFrame) {
-        guard let p = playing, !p.paused else { return }
-        if frame.kind == .audio && !p.receiveAudio { return }
-        if frame.kind == .video && !p.receiveVideo { return }
-        let before = p.drops
-        defer {
-            let dv = p.drops.video &- before.video, da = p.drops.audio &- before.audio
-            if dv > 0 || da > 0 {
-                info.droppedVideo.wrappingIncrement(by: UInt64(dv), ordering: .relaxed)
-                info.droppedAudio.wrappingIncrement(by: UInt64(da), ordering: .relaxed)
-                p.stream.noteDrops(video: dv, audio: da)
-            }
-        }
-        guard p.queue.admit(frame, drops: &p.drops) else { return }
-        if p.queue.isEmpty, context?.channel.isWritable == true {
-            write(frame, messageStreamID: p.messageStreamID)
-        } else if p.queue.push(frame, drops: &p.drops) {
-            // What this connection last sent no longer precedes what comes
-            // next: start the media chunk streams over with fmt 0.
-            encoder.reset(chunkStreamID: RTMPChunkStreamID.video)
-            encoder.reset(chunkStreamID: RTMPChunkStreamID.audio)
-        }
-    }
-
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            playing?.unwritableSinceNanos = nil
-            drainQueue()
-        } else if playing != nil, playing?.unwritableSinceNanos == nil {
-            playing?.unwritableSinceNanos = DispatchTime.now().uptimeNanoseconds
-        }
+        playing?.writabilityChanged(isWritable: context.channel.isWritable)
         context.fireChannelWritabilityChanged()
-    }
-
-    private func drainQueue() {
-        guard let p = playing, let channel = context?.channel else { return }
-        var wrote = false
-        while channel.isWritable, let frame = p.queue.popFirst() {
-            write(frame, messageStreamID: p.messageStreamID)
-            wrote = true
-        }
-        publishQueueGauges()
-        if wrote { flush() }
-    }
-
-    private func write(_ frame: MediaFrame, messageStreamID: UInt32) {
-        guard let context else { return }
-        var header = context.channel.allocator.buffer(capacity: 18)
-        encoder.writeFirstHeader(chunkStreamID: frame.chunkStreamID, messageStreamID: messageStreamID, typeID: frame.typeID,
-                                 length: frame.size, timestamp: frame.wireTimestamp, into: &header)
-        let body = frame.chunkedBody(chunkSize: encoder.chunkSize)
-        info.noteWritten(header.readableBytes &+ body.readableBytes)
-        info.messagesOut.wrappingIncrement(ordering: .relaxed)
-        context.write(wrapOutboundOut(header), promise: nil)
-        context.write(wrapOutboundOut(body), promise: nil)
     }
 
     // MARK: output helpers
 
     private func send(_ message: RTMPMessage) {
-        guard let context else { return }
-        var out = context.channel.allocator.buffer(capacity: message.payload.readableBytes + 32)
-        encoder.encode(message, into: &out)
-        info.noteWritten(out.readableBytes)
-        info.messagesOut.wrappingIncrement(ordering: .relaxed)
-        context.write(wrapOutboundOut(out), promise: nil)
+        output?.send(message)
     }
 
     private func flush() {
-        guard let context else { return }
-        lastWriteNanos = DispatchTime.now().uptimeNanoseconds
-        context.flush()
+        output?.flush()
     }
 }

@@ -173,3 +173,14 @@ final class VideoTagInfoTests: XCTestCase {
         XCTAssertNil(VideoCodec.vp6.fourCC)
     }
 }
+
+final class EnhancedRTMPCodecsTests: XCTestCase {
+    func testTheFourCcListIsWhatTheCodecTablesMapBack() {
+        XCTAssertEqual(EnhancedRTMPCodecs.fourCcList, ["avc1", "hvc1", "av01", "vp09", "vp08", "Opus", "fLaC", "ac-3", "ec-3", "mp4a", ".mp3"])
+        for text in EnhancedRTMPCodecs.fourCcList {
+            let value = text.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            let known = EnhancedRTMPCodecs.video.contains(VideoCodec(fourCC: value)) || EnhancedRTMPCodecs.audio.contains(AudioCodec(fourCC: value))
+            XCTAssertTrue(known, "\(text) maps back to a known codec")
+        }
+    }
+}

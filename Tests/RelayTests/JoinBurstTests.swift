@@ -10,31 +10,7 @@ import XCTest
 
 /// What players get at join and as the stream goes on: onMetaData always at
 /// timestamp 0, and a join burst long enough for a real player to start.
-final class JoinBurstTests: XCTestCase {
-    var group: MultiThreadedEventLoopGroup!
-    var server: RTMPServer!
-    var port = 0
-
-    private func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        var config = ServerConfiguration()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.eventLoopThreads = 2
-        configure(&config)
-        server = RTMPServer(configuration: config, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        port = try server.start().port ?? 0
-    }
-
-    override func tearDown() {
-        server?.shutdown()
-        try? group?.syncShutdownGracefully()
-    }
-
-    private func client() throws -> RTMPClient {
-        try RTMPClient.connect(host: "127.0.0.1", port: port, app: "live", group: group)
-    }
-
+final class JoinBurstTests: LoopbackServerTestCase {
     private func data(_ values: [AMF0Value]) -> ByteBuffer {
         var b = ByteBuffer()
         AMF0Encoder.encode(values, into: &b)

@@ -9,31 +9,7 @@ import Relay
 import XCTest
 
 /// The NetConnection/NetStream commands on real loopback sockets.
-final class SessionCommandTests: XCTestCase {
-    var group: MultiThreadedEventLoopGroup!
-    var server: RTMPServer!
-    var port = 0
-
-    private func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        var config = ServerConfiguration()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.eventLoopThreads = 2
-        configure(&config)
-        server = RTMPServer(configuration: config, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        port = try server.start().port ?? 0
-    }
-
-    override func tearDown() {
-        server?.shutdown()
-        try? group?.syncShutdownGracefully()
-    }
-
-    private func client(_ options: RTMPClient.Options = RTMPClient.Options()) throws -> RTMPClient {
-        try RTMPClient.connect(host: "127.0.0.1", port: port, app: "live", group: group, options: options)
-    }
-
+final class SessionCommandTests: LoopbackServerTestCase {
     private func publish(_ c: RTMPClient, _ messages: [SyntheticMedia.Message]) {
         for m in messages { c.sendMedia(typeID: m.typeID, timestamp: m.timestamp, payload: m.payload) }
     }

@@ -1,0 +1,83 @@
+/// A client's NetConnection/NetStream command, decoded from its AMF0 form
+/// into what the server acts on (nginx-rtmp keeps the same split:
+/// `ngx_rtmp_cmd_module.c` decodes, the session modules act).
+///
+/// Decoding never fails on a missing or mistyped field: clients differ in
+/// what they send, and each field has the default a server would assume.
+/// Whether a value is acceptable (an empty stream name, say) is the
+/// session's call.
+public enum NetCommand: Sendable, Equatable {
+    case connect(Connect)
+    case createStream(transactionID: Double)
+    case publish(streamName: String, type: String)
+    case play(streamName: String)
+    /// play2 (stream switching) is not supported; it is ignored.
+    case play2
+    /// deleteStream or closeStream: ends publishing or playing.
+    case closeStream
+    case receiveAudio(Bool)
+    case receiveVideo(Bool)
+    /// `pause(true|false, ms)`; nil toggles (pauseRaw without a flag).
+    case pause(Bool?)
+    case releaseStream(transactionID: Double)
+    case fcPublish(streamName: String, transactionID: Double)
+    case fcUnpublish(streamName: String, transactionID: Double)
+    case getStreamLength(transactionID: Double)
+    /// _checkbw and friends: answered with an empty _result.
+    case checkBandwidth(transactionID: Double)
+    /// Replies and events a client sends back (_result, _error, onStatus,
+    /// onBWDone, onBWCheck): nothing to do.
+    case response(name: String)
+    case unknown(name: String, transactionID: Double)
+
+    public struct Connect: Sendable, Equatable {
+        public var transactionID: Double
+        /// The application, without the query or trailing slashes some clients append.
+        public var app: String
+        public var tcUrl: String?
+        public var flashVer: String?
+        public var objectEncoding: Double
+        /// Enhanced RTMP: the client listed the FourCCs it supports and
+        /// expects ours in the answer.
+        public var asksForFourCcList: Bool
+
+        public init(transactionID: Double, app: String, tcUrl: String?, flashVer: String?, objectEncoding: Double, asksForFourCcList: Bool) {
+            self.transactionID = transactionID
+            self.app = app
+            self.tcUrl = tcUrl
+            self.flashVer = flashVer
+            self.objectEncoding = objectEncoding
+            self.asksForFourCcList = asksForFourCcList
+        }
+    }
+
+    public init(_ cmd: CommandMessage) {
+        let firstString = cmd.arguments.first?.stringValue ?? ""
+        switch cmd.name {
+        case "connect":
+            let obj = cmd.commandObject
+            var app = obj["app"]?.stringValue ?? ""
+            if let q = app.firstIndex(of: "?") { app = String(app[..<q]) }
+            while app.hasSuffix("/") { app.removeLast() }
+            self = .connect(Connect(transactionID: cmd.transactionID, app: app, tcUrl: obj["tcUrl"]?.stringValue,
+                                    flashVer: obj["flashVer"]?.stringValue ?? obj["flashver"]?.stringValue,
+                                    objectEncoding: obj["objectEncoding"]?.numberValue ?? 0,
+                                    asksForFourCcList: obj["fourCcList"] != nil))
+        case "createStream": self = .createStream(transactionID: cmd.transactionID)
+        case "publish": self = .publish(streamName: firstString, type: cmd.arguments.dropFirst().first?.stringValue ?? "live")
+        case "play": self = .play(streamName: firstString)
+        case "play2": self = .play2
+        case "deleteStream", "closeStream": self = .closeStream
+        case "receiveAudio": self = .receiveAudio(cmd.arguments.first?.boolValue ?? true)
+        case "receiveVideo": self = .receiveVideo(cmd.arguments.first?.boolValue ?? true)
+        case "pause", "pauseRaw": self = .pause(cmd.arguments.first?.boolValue)
+        case "releaseStream": self = .releaseStream(transactionID: cmd.transactionID)
+        case "FCPublish": self = .fcPublish(streamName: firstString, transactionID: cmd.transactionID)
+        case "FCUnpublish": self = .fcUnpublish(streamName: firstString, transactionID: cmd.transactionID)
+        case "getStreamLength": self = .getStreamLength(transactionID: cmd.transactionID)
+        case "_checkbw": self = .checkBandwidth(transactionID: cmd.transactionID)
+        case "_result", "_error", "onStatus", "onBWDone", "onBWCheck": self = .response(name: cmd.name)
+        default: self = .unknown(name: cmd.name, transactionID: cmd.transactionID)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import NIOCore
+
+/// The NetStream status events a server sends, with their levels: one table.
+/// Level `error` matters: ffmpeg gives up on an error-level status and
+/// retries on a status-level one.
+public enum NetStatus: String, Sendable, CaseIterable {
+    case publishStart = "NetStream.Publish.Start"
+    case publishBadName = "NetStream.Publish.BadName"
+    case unpublishSuccess = "NetStream.Unpublish.Success"
+    case playReset = "NetStream.Play.Reset"
+    case playStart = "NetStream.Play.Start"
+    case playPublishNotify = "NetStream.Play.PublishNotify"
+    case playUnpublishNotify = "NetStream.Play.UnpublishNotify"
+    case pauseNotify = "NetStream.Pause.Notify"
+    case unpauseNotify = "NetStream.Unpause.Notify"
+
+    public var level: String {
+        switch self {
+        case .publishBadName: return "error"
+        default: return "status"
+        }
+    }
+
+    public var code: String { rawValue }
+}
+
+/// The messages a server answers commands with, built in one place (as
+/// nginx-rtmp keeps them in `ngx_rtmp_send.c`), so the session only
+/// decides which to send.
+public enum NetReply {
+    /// The `_result` of `connect`. `fourCcList` (Enhanced RTMP) is included
+    /// when the client asked with its own list.
+    public static func connectResult(transactionID: Double, objectEncoding: Double, fourCcList: [String]?) -> RTMPMessage {
+        var properties: [AMF0Property] = [
+            AMF0Property(key: "fmsVer", value: .string("FMS/3,0,1,123")),
+            AMF0Property(key: "capabilities", value: .number(31)),
+            AMF0Property(key: "mode", value: .number(1)),
+        ]
+        if let fourCcList {
+            properties.append(AMF0Property(key: "fourCcList", value: .strictArray(fourCcList.map { .string($0) })))
+        }
+        return CommandMessage(name: "_result", transactionID: transactionID, commandObject: .object(properties), arguments: [
+            .object([
+                AMF0Property(key: "level", value: .string("status")),
+                AMF0Property(key: "code", value: .string("NetConnection.Connect.Success")),
+                AMF0Property(key: "description", value: .string("Connection succeeded.")),
+                AMF0Property(key: "objectEncoding", value: .number(objectEncoding)),
+            ]),
+        ]).message()
+    }
+
+    /// A `_result` with a null command object and one value.
+    public static func result(transactionID: Double, _ value: AMF0Value) -> RTMPMessage {
+        CommandMessage(name: "_result", transactionID: transactionID, commandObject: .null, arguments: [value]).message()
+    }
+
+    /// The `_result` of `createStream`: the new message stream's id.
+    public static func createStreamResult(transactionID: Double, streamID: UInt32) -> RTMPMessage {
+        result(transactionID: transactionID, .number(Double(streamID)))
+    }
+
+    /// `_error` for a command the server does not know.
+    public static func unknownCommand(_ name: String, transactionID: Double) -> RTMPMessage {
+        CommandMessage(name: "_error", transactionID: transactionID, commandObject: .null, arguments: [
+            .object([
+                AMF0Property(key: "level", value: .string("error")),
+                AMF0Property(key: "code", value: .string("NetConnection.Call.Failed")),
+                AMF0Property(key: "description", value: .string("Unknown command \(name).")),
+            ]),
+        ]).message()
+    }
+
+    /// onFCPublish / onFCUnpublish, which some encoders wait for.
+    public static func fcPublish(_ streamName: String) -> RTMPMessage {
+        fcEvent("onFCPublish", code: "NetStream.Publish.Start", streamName)
+    }
+
+    public static func fcUnpublish(_ streamName: String) -> RTMPMessage {
+        fcEvent("onFCUnpublish", code: "NetStream.Unpublish.Success", streamName)
+    }
+
+    private static func fcEvent(_ name: String, code: String, _ streamName: String) -> RTMPMessage {
+        CommandMessage(name: name, transactionID: 0, commandObject: .null, arguments: [
+            .object([AMF0Property(key: "code", value: .string(code)), AMF0Property(key: "description", value: .string(streamName))]),
+        ]).message()
+    }
+
+    /// An onStatus event on a message stream.
+    public static func status(_ status: NetStatus, _ description: String, messageStreamID: UInt32) -> RTMPMessage {
+        CommandMessage.onStatus(level: status.level, code: status.code, description: description).message(messageStreamID: messageStreamID)
+    }
+
+    /// `|RtmpSampleAccess`: lets a Flash player read the stream's pixels and samples.
+    public static func sampleAccess(messageStreamID: UInt32) -> RTMPMessage {
+        var access = ByteBuffer()
+        AMF0Encoder.encode([.string("|RtmpSampleAccess"), .boolean(true), .boolean(true)], into: &access)
+        return RTMPMessage(chunkStreamID: RTMPChunkStreamID.data, typeID: RTMPMessageType.dataAMF0, messageStreamID: messageStreamID, timestamp: 0, payload: access)
+    }
+}
