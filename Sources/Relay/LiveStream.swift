@@ -46,12 +46,8 @@ public final class LiveStream: @unchecked Sendable {
     private var gop: GOPCache
     private var sinkGroups: [ObjectIdentifier: (mailbox: LoopMailbox, sinks: [any StreamSink])] = [:]
     private var sinkCount = 0
-    private var recorder: Recorder?
-    /// The last recorder, kept after it ends so the snapshot still shows its
-    /// file (it finishes closing on its own queue) or its error.
-    private var lastRecorder: Recorder?
-    /// Why the last recording could not even start.
-    private var recordingStartError: String?
+    /// Sinks that are network players (the rest: recorders, forwarders).
+    private var players = 0
     /// Publisher timestamp + offset = stream timeline timestamp.
     private var timestampOffset: UInt32 = 0
     private var needsRebase = true
@@ -198,39 +194,18 @@ public final class LiveStream: @unchecked Sendable {
         group.sinks.append(sink)
         sinkGroups[id] = group
         sinkCount &+= 1
+        if sink is PlayerSink { players &+= 1 }
         return (joinBurstLocked(from: start), publisher != nil)
     }
 
-    /// Attaches and starts a recorder while a publisher is live; false if
-    /// there is no publisher or a recording already runs. The recorder gets
-    /// the join burst under the lock, so nothing posted later overtakes it.
-    func attachRecorder(_ r: Recorder) -> Bool {
+    /// Adds a sink only while a publisher is live (a recorder, a forwarder):
+    /// false if there is none. `start` gets the join burst under the
+    /// stream's lock, so nothing posted to the sink later overtakes it.
+    func subscribeIfLive(_ sink: any StreamSink, from start: BurstStart, _ begin: ([MediaFrame]) -> Void) -> Bool {
         lock.withLock {
-            guard publisher != nil, recorder == nil else { return false }
-            recorder = r
-            lastRecorder = nil
-            recordingStartError = nil
-            r.start(burst: subscribeLocked(r, from: .newestKeyframe).burst)
+            guard publisher != nil else { return false }
+            begin(subscribeLocked(sink, from: start).burst)
             return true
-        }
-    }
-
-    func detachRecorder(_ r: Recorder) {
-        lock.withLock {
-            guard recorder === r else { return }
-            recorder = nil
-            lastRecorder = r
-            unsubscribeLocked(r)
-        }
-    }
-
-    var activeRecorder: Recorder? { lock.withLock { recorder } }
-
-    /// Keeps a failed start's error visible in the snapshot.
-    func noteRecordingError(_ text: String) {
-        lock.withLock {
-            lastRecorder = nil
-            recordingStartError = text
         }
     }
 
@@ -261,7 +236,9 @@ public final class LiveStream: @unchecked Sendable {
         guard var group = sinkGroups[id] else { return }
         let before = group.sinks.count
         group.sinks.removeAll { $0 === sink }
-        sinkCount &-= before &- group.sinks.count
+        let removed = before &- group.sinks.count
+        sinkCount &-= removed
+        if sink is PlayerSink { players &-= removed }
         sinkGroups[id] = group.sinks.isEmpty ? nil : group
     }
 
@@ -276,8 +253,7 @@ public final class LiveStream: @unchecked Sendable {
 
     // MARK: queries
 
-    /// Players attached (every sink but the recorder).
-    var playerCount: Int { lock.withLock { sinkCount &- (recorder == nil ? 0 : 1) } }
+    var playerCount: Int { lock.withLock { players } }
 
     var isIdle: Bool { lock.withLock { publisher == nil && sinkCount == 0 } }
 
@@ -292,7 +268,7 @@ public final class LiveStream: @unchecked Sendable {
         lock.withLock { stats.sample(interval: interval) }
     }
 
-    func snapshot(players: [ConnectionSnapshot]) -> StreamSnapshot {
+    func snapshot(players: [ConnectionSnapshot], recording: RecordingSnapshot?) -> StreamSnapshot {
         lock.withLock {
             StreamSnapshot(
                 key: key.description, app: key.app, name: key.name,
@@ -307,9 +283,7 @@ public final class LiveStream: @unchecked Sendable {
                 bitrateHistory: Array(stats.history),
                 gopCachedFrames: gop.frames.count, gopCachedBytes: gop.bytes,
                 metadata: metadataValues.map { ($0.key, Self.describe($0.value)) }.map { MetadataEntry(key: $0.0, value: $0.1) },
-                recording: (recorder ?? lastRecorder)?.snapshot ?? recordingStartError.map {
-                    RecordingSnapshot(isRecording: false, path: nil, segment: 0, bytesWritten: 0, durationMilliseconds: 0, droppedFrames: 0, lastError: $0)
-                }
+                recording: recording
             )
         }
     }

@@ -125,14 +125,13 @@ public final class RTMPServer: Sendable {
     /// Stops (and finalises) a stream's recording; false if none runs.
     @discardableResult
     public func stopRecording(streamKey: String) -> Bool {
-        guard let stream = state.registry.all.first(where: { $0.key.description == streamKey }),
-              let recorder = stream.activeRecorder else { return false }
-        recorder.stop(reason: "stopped by request")
-        return true
+        guard let stream = state.registry.all.first(where: { $0.key.description == streamKey }) else { return false }
+        return state.recordings.stop(stream.key, reason: "stopped by request")
     }
 
     public func isRecording(streamKey: String) -> Bool {
-        state.registry.all.first(where: { $0.key.description == streamKey })?.activeRecorder != nil
+        guard let stream = state.registry.all.first(where: { $0.key.description == streamKey }) else { return false }
+        return state.recordings.isRecording(stream.key)
     }
 
     public func snapshot() -> ServerSnapshot {
@@ -141,7 +140,8 @@ public final class RTMPServer: Sendable {
             $0.details.withLockedValue { $0.streamKey?.description ?? "" }
         }
         let streams = state.registry.all.map { stream in
-            stream.snapshot(players: (byKey[stream.key.description] ?? []).map(ConnectionSnapshot.init))
+            stream.snapshot(players: (byKey[stream.key.description] ?? []).map(ConnectionSnapshot.init),
+                            recording: state.recordings.snapshot(for: stream.key))
         }
         let all = connections.map(ConnectionSnapshot.init)
         return ServerSnapshot(
@@ -159,9 +159,7 @@ public final class RTMPServer: Sendable {
         state.shuttingDown.store(true, ordering: .relaxed)
         if let l = listener.get() { try? l.close().wait() }
         // Recordings first: every open file is finalised before exit.
-        for stream in state.registry.all {
-            stream.activeRecorder?.stopAndWait(reason: "server shutting down")
-        }
+        state.recordings.stopAllAndWait(reason: "server shutting down")
         let connections = state.allConnections
         let closed = connections.map { c -> EventLoopFuture<Void> in
             c.channel.pipeline.fireUserInboundEventTriggered(RTMPSession.ShutdownEvent())
