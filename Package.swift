@@ -96,10 +96,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What several test targets share: a seeded generator, waitUntil,
+        // finding the real tools.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "RTMPTests",
             dependencies: [
-                "RTMP",
+                "TestSupport", "RTMP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
@@ -112,12 +118,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MediaTests",
-            dependencies: ["Media", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["TestSupport", "Media", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "RelayTests",
             dependencies: [
-                "Relay", "RTMP", "Media", "RTMPClient",
+                "TestSupport", "Relay", "RTMP", "Media", "RTMPClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -127,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "Relay", "RTMP", "Media", "RTMPClient",
+                "TestSupport", "Relay", "RTMP", "Media", "RTMPClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -116,6 +116,16 @@ public final class LiveStream: @unchecked Sendable {
     func ingest(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, from connection: ConnectionInfo) -> [LoopMailbox] {
         var logLines: [(String, Logger.Metadata)] = []
         var overloaded: [LoopMailbox] = []
+        // Tag parsing and AMF decoding happen here, before the lock: the
+        // lock is shared with every loop that joins or leaves the stream.
+        let parsed: MediaFrame
+        switch typeID {
+        case RTMPMessageType.audio, RTMPMessageType.video:
+            parsed = MediaFrame.media(typeID: typeID, timestamp: timestamp, payload: payload)
+        default:
+            guard let data = Self.dataFrame(typeID: typeID, timestamp: timestamp, payload: payload) else { return [] }
+            parsed = data
+        }
         lock.withLock {
             guard publisher?.id == connection.id else { return }
             if needsRebase {
@@ -126,17 +136,16 @@ public final class LiveStream: @unchecked Sendable {
             }
             let ts = timestamp &+ timestampOffset
             lastTimestamp = ts
-            let frame: MediaFrame
-            switch typeID {
-            case RTMPMessageType.audio, RTMPMessageType.video:
-                frame = MediaFrame.media(typeID: typeID, timestamp: ts, payload: payload)
+            let frame = parsed.retimed(ts)
+            if let props = frame.metadata {
+                metadata = frame
+                metadataValues = props
+                stats.noteMetadata(props)
+            } else if frame.kind != .data {
                 if let line = stats.observe(frame) { logLines.append(line) }
                 if frame.isSequenceHeader {
                     if frame.kind == .video { videoSequenceHeader = frame } else { audioSequenceHeader = frame }
                 }
-            default:
-                guard let data = dataFrame(typeID: typeID, timestamp: ts, payload: payload) else { return }
-                frame = data
             }
             stats.bytesIn &+= UInt64(payload.readableBytes)
             if options.gopCache { gop.add(frame) }
@@ -149,7 +158,7 @@ public final class LiveStream: @unchecked Sendable {
     /// `@setDataFrame onMetaData {…}` is stored and relayed as `onMetaData
     /// {…}` (at timestamp 0 on the wire, see `MediaFrame.wireTimestamp`);
     /// other data messages are relayed as they came, at their timestamps.
-    private func dataFrame(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer) -> MediaFrame? {
+    private static func dataFrame(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer) -> MediaFrame? {
         guard typeID == RTMPMessageType.dataAMF0 || typeID == RTMPMessageType.dataAMF3 else { return nil }
         let values = (try? CommandMessage.parseData(RTMPMessage(chunkStreamID: 0, typeID: typeID, messageStreamID: 0, timestamp: 0, payload: payload))) ?? []
         var args = values[...]
@@ -159,16 +168,12 @@ public final class LiveStream: @unchecked Sendable {
         }
         var out = ByteBuffer()
         AMF0Encoder.encode(Array(args), into: &out)
-        let frame = MediaFrame(kind: .data, typeID: RTMPMessageType.dataAMF0, timestamp: timestamp, payload: out, isMetadata: true)
-        metadata = frame
         let props: [AMF0Property]
         switch args.dropFirst().first {
         case .object(let p)?, .ecmaArray(let p)?: props = p
         default: props = []
         }
-        metadataValues = props
-        stats.noteMetadata(props)
-        return frame
+        return MediaFrame(kind: .data, typeID: RTMPMessageType.dataAMF0, timestamp: timestamp, payload: out, metadata: props)
     }
 
     // MARK: sinks

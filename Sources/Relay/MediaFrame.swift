@@ -16,24 +16,25 @@ public final class MediaFrame: Sendable {
     public let payload: ByteBuffer
     public let isKeyframe: Bool
     public let isSequenceHeader: Bool
-    /// An `onMetaData` message. Its `timestamp` is where it arrived on the
-    /// stream timeline (queues and caches measure media time with it); on
-    /// the wire it always goes at 0, see `wireTimestamp`.
-    public let isMetadata: Bool
+    /// For an `onMetaData` message, its properties, decoded once at ingest
+    /// for the stream, the snapshot and the recorder alike. Its `timestamp`
+    /// is where it arrived on the stream timeline (queues and caches measure
+    /// media time with it); on the wire it always goes at 0, see `wireTimestamp`.
+    public let metadata: [AMF0Property]?
 
     /// Payload split into chunks for one chunk size, built on first use and
     /// shared by every player with that size.
     private let chunked: NIOLockedValueBox<(size: Int, body: ByteBuffer)?> = NIOLockedValueBox(nil)
 
     public init(kind: Kind, typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, isKeyframe: Bool = false, isSequenceHeader: Bool = false,
-                isMetadata: Bool = false) {
+                metadata: [AMF0Property]? = nil) {
         self.kind = kind
         self.typeID = typeID
         self.timestamp = timestamp
         self.payload = payload
         self.isKeyframe = isKeyframe
         self.isSequenceHeader = isSequenceHeader
-        self.isMetadata = isMetadata
+        self.metadata = metadata
     }
 
     /// The timestamp a player receives: the frame's own, except 0 for
@@ -41,6 +42,8 @@ public final class MediaFrame: Sendable {
     /// other timestamp as a subtitle packet (a text track no player wants);
     /// nginx-rtmp sends every metadata message at 0 for the same reason.
     public var wireTimestamp: UInt32 { isMetadata ? 0 : timestamp }
+
+    public var isMetadata: Bool { metadata != nil }
 
     /// Classifies an audio or video payload with the Media probes.
     public static func media(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer) -> MediaFrame {
@@ -62,7 +65,7 @@ public final class MediaFrame: Sendable {
     /// onto the stream timeline). Shares the payload.
     public func retimed(_ timestamp: UInt32) -> MediaFrame {
         timestamp == self.timestamp ? self : MediaFrame(kind: kind, typeID: typeID, timestamp: timestamp, payload: payload, isKeyframe: isKeyframe,
-                                                                         isSequenceHeader: isSequenceHeader, isMetadata: isMetadata)
+                                                                         isSequenceHeader: isSequenceHeader, metadata: metadata)
     }
 
     public func chunkedBody(chunkSize: Int) -> ByteBuffer {

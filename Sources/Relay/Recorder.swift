@@ -151,7 +151,7 @@ final class Recorder: StreamSink, @unchecked Sendable {
         guard !failed else { return }
         switch frame.kind {
         case .data:
-            if let props = Self.onMetaData(frame) {
+            if let props = frame.metadata {
                 metadata = props
                 file?.setStreamInfo(streamInfo())
                 return
@@ -285,16 +285,5 @@ final class Recorder: StreamSink, @unchecked Sendable {
     /// publisher's own metadata (frame rate, encoder…) is carried over.
     private func streamInfo() -> RecordedStreamInfo {
         RecordedStreamInfo(publisherMetadata: metadata)
-    }
-
-    static func onMetaData(_ frame: MediaFrame) -> [AMF0Property]? {
-        guard frame.kind == .data, frame.typeID == RTMPMessageType.dataAMF0 else { return nil }
-        var p = frame.payload
-        let decoder = AMF0Decoder()
-        guard (try? decoder.decode(&p))?.stringValue == "onMetaData", let body = try? decoder.decode(&p) else { return nil }
-        switch body {
-        case .object(let props), .ecmaArray(let props): return props
-        default: return []
-        }
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import XCTest
 
@@ -83,7 +84,7 @@ final class DashboardTmuxTests: XCTestCase {
         // The port is in the first log line (logs go to rtmp-top.log while the dashboard is up).
         var port = 0
         let logURL = work.appendingPathComponent("rtmp-top.log")
-        XCTAssertTrue(waitUntil(10) {
+        XCTAssertTrue(waitUntil(timeout: 10) {
             guard let line = (try? String(contentsOf: logURL, encoding: .utf8))?.split(separator: "\n").first,
                   let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String],
                   let p = RTMPTopProcess.port(from: obj) else { return false }
@@ -109,7 +110,7 @@ final class DashboardTmuxTests: XCTestCase {
         // r: a recording file appears and the indicator shows.
         try keys("r")
         try waitScreen(10, "the recording indicator") { $0.contains("REC") }
-        XCTAssertTrue(waitUntil(10) {
+        XCTAssertTrue(waitUntil(timeout: 10) {
             ((try? FileManager.default.contentsOfDirectory(atPath: rec)) ?? []).contains { $0.hasSuffix(".flv") }
         }, "a recording file appears")
 
@@ -121,7 +122,7 @@ final class DashboardTmuxTests: XCTestCase {
         let prompt = try waitScreen(5, "the kick confirmation") { $0.contains("Kick connection") }
         XCTAssertTrue(prompt.contains("y/n"))
         try keys("y")
-        XCTAssertTrue(waitUntil(10) { players.contains { !$0.isRunning } }, "the kicked player's ffmpeg exits")
+        XCTAssertTrue(waitUntil(timeout: 10) { players.contains { !$0.isRunning } }, "the kicked player's ffmpeg exits")
         try keys("Escape")
         try waitScreen(10, "1 player left") { Self.playerCount(in: $0) == 1 }
 
@@ -135,7 +136,7 @@ final class DashboardTmuxTests: XCTestCase {
 
         // q: exit 0, terminal restored (the dashboard is gone from the screen).
         try keys("q")
-        XCTAssertTrue(waitUntil(10) { FileManager.default.fileExists(atPath: exitFile) })
+        XCTAssertTrue(waitUntil(timeout: 10) { FileManager.default.fileExists(atPath: exitFile) })
         XCTAssertEqual(try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), "EXIT=0")
         let after = try screen()
         XCTAssertFalse(after.contains("live/test"), "the alternate screen is gone:\n\(after)")

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import NIOPosix
 import RTMP
@@ -32,7 +33,7 @@ final class ExecutableTests: XCTestCase {
         XCTAssertFalse(result.timedOut)
         XCTAssertEqual(result.status, 0)
         XCTAssertLessThan(Date().timeIntervalSince(started), 2.0, "exits within 2 s")
-        XCTAssertTrue(waitUntil(2) { !player.isActive }, "clients are closed")
+        XCTAssertTrue(waitUntil(timeout: 2) { !player.isActive }, "clients are closed")
         XCTAssertTrue(player.messages.contains { m in
             (try? RTMP.CommandMessage.parse(m))?.arguments.first?["code"]?.stringValue == "NetStream.Play.UnpublishNotify"
         }, "players are told the stream ends")

@@ -77,7 +77,7 @@ final class GOPCacheTests: XCTestCase {
     func testOnMetaDataIsNotCached() {
         var cache = GOPCache()
         cache.add(frame(.video, ts: 0, key: true))
-        cache.add(MediaFrame(kind: .data, typeID: 18, timestamp: 10, payload: ByteBuffer(), isMetadata: true))
+        cache.add(MediaFrame(kind: .data, typeID: 18, timestamp: 10, payload: ByteBuffer(), metadata: []))
         cache.add(MediaFrame(kind: .data, typeID: 18, timestamp: 20, payload: ByteBuffer()))
         XCTAssertEqual(cache.frames.map(\.timestamp), [0, 20], "the stream sends the latest onMetaData first; other data stays in place")
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -51,13 +52,4 @@ final class RawConnection: Sendable {
 struct RTMPTestError: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
-}
-
-func waitUntil(timeout: TimeInterval, _ predicate: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while !predicate() {
-        if Date() > deadline { return false }
-        usleep(10_000)
-    }
-    return true
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import XCTest
 
@@ -60,17 +61,6 @@ final class ChildProcess: @unchecked Sendable {
         let p = try ChildProcess(executable, arguments, in: directory).start()
         let r = p.wait(timeout: timeout)
         return (r.timedOut ? -1 : r.status, p.stdout, p.stderr)
-    }
-}
-
-/// Finds the real tools; a missing one fails the test (scripts/test installs them).
-enum Tool {
-    static func path(_ name: String) throws -> String {
-        for dir in ["/usr/bin", "/usr/local/bin", "/bin"] {
-            let p = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        throw XCTSkip("\(name) is not installed; scripts/test installs it")
     }
 }
 

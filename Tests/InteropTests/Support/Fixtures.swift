@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import XCTest
 
@@ -47,14 +48,4 @@ enum Fixtures {
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }
-}
-
-/// Polls `predicate` until it holds or `timeout` seconds pass.
-func waitUntil(_ timeout: TimeInterval, _ predicate: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while !predicate() {
-        if Date() > deadline { return false }
-        usleep(20_000)
-    }
-    return true
 }

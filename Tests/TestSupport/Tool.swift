@@ -1,0 +1,26 @@
+import Foundation
+import XCTest
+
+/// Finds the real programs the tests use (ffmpeg, ffprobe, rtmpdump,
+/// gst-launch-1.0, tmux, …). Outside CI a missing one skips the test and
+/// says why; in CI (`CI` set, as `.ci/run` runs) it fails it, so a test that
+/// did not run is never counted as passed.
+public enum Tool {
+    public static let directories = ["/usr/bin", "/usr/local/bin", "/bin"]
+
+    public static func path(_ name: String) throws -> String {
+        for dir in directories {
+            let p = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        let why = "\(name) is not installed; scripts/test installs it"
+        if ProcessInfo.processInfo.environment["CI"].map({ !$0.isEmpty }) == true {
+            throw MissingTool(description: why)
+        }
+        throw XCTSkip(why)
+    }
+
+    public struct MissingTool: Error, CustomStringConvertible {
+        public var description: String
+    }
+}
