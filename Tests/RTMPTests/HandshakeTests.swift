@@ -66,6 +66,15 @@ final class HandshakeTests: XCTestCase {
         XCTAssertEqual(try RTMPHandshake.clientVerify(c1: c1, s0s1s2: response), Array(response[1..<1537]), "C2 echoes S1")
     }
 
+    func testS1sRandomPartIsFreshForEveryHandshake() throws {
+        let a = try RTMPHandshake.serverResponse(c0: 3, c1: Self.plainC1()).response[9..<1537]
+        let b = try RTMPHandshake.serverResponse(c0: 3, c1: Self.plainC1()).response[9..<1537]
+        XCTAssertNotEqual(Array(a), Array(b))
+        // 1528 random bytes: a fill that stopped early would leave long zero runs.
+        XCTAssertLessThan(a.filter { $0 == 0 }.count, 40, "random, not zero-filled")
+        XCTAssertGreaterThan(Set(a).count, 200, "random, not a repeated pattern")
+    }
+
     func testC1WithAVersionButNoValidDigestGetsThePlainHandshake() throws {
         var c1 = Self.signedC1(scheme: 0, seed: 7)
         c1[1000] ^= 0xFF  // spoils the digest under both schemes

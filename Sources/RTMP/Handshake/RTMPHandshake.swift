@@ -135,14 +135,19 @@ public enum RTMPHandshake: Sendable {
         }
     }
 
-    /// 1536 bytes from the system's secure generator: the random part of a
+    /// 1536 bytes from the kernel's secure generator: the random part of a
     /// packet must not be predictable, or a peer could precompute digests.
+    /// One read(2) of /dev/urandom fills the packet; `SystemRandomNumberGenerator`
+    /// made one getrandom(2) per 8 bytes (384 syscalls per connection, seen
+    /// with strace -c), and swift-crypto's generator even more.
     private static func randomPacket() -> [UInt8] {
+        var packet = [UInt8](repeating: 0, count: Self.packetSize)
+        if SecureRandom.fill(&packet) { return packet }
         var generator = SystemRandomNumberGenerator()
-        var packet: [UInt8] = []
-        packet.reserveCapacity(Self.packetSize)
-        while packet.count < Self.packetSize {
-            withUnsafeBytes(of: generator.next() as UInt64) { packet.append(contentsOf: $0) }
+        for i in stride(from: 0, to: packet.count, by: 8) {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes in
+                for j in 0..<min(8, packet.count &- i) { packet[i &+ j] = bytes[j] }
+            }
         }
         return packet
     }
