@@ -20,8 +20,8 @@ public enum NetCommand: Sendable, Equatable {
     /// `pause(true|false, ms)`; nil toggles (pauseRaw without a flag).
     case pause(Bool?)
     case releaseStream(transactionID: Double)
-    case fcPublish(streamName: String, transactionID: Double)
-    case fcUnpublish(streamName: String, transactionID: Double)
+    case fcPublish(streamName: String)
+    case fcUnpublish(streamName: String)
     case getStreamLength(transactionID: Double)
     /// _checkbw and friends: answered with an empty _result.
     case checkBandwidth(transactionID: Double)
@@ -72,8 +72,8 @@ public enum NetCommand: Sendable, Equatable {
         case "receiveVideo": self = .receiveVideo(cmd.arguments.first?.boolValue ?? true)
         case "pause", "pauseRaw": self = .pause(cmd.arguments.first?.boolValue)
         case "releaseStream": self = .releaseStream(transactionID: cmd.transactionID)
-        case "FCPublish": self = .fcPublish(streamName: firstString, transactionID: cmd.transactionID)
-        case "FCUnpublish": self = .fcUnpublish(streamName: firstString, transactionID: cmd.transactionID)
+        case "FCPublish": self = .fcPublish(streamName: firstString)
+        case "FCUnpublish": self = .fcUnpublish(streamName: firstString)
         case "getStreamLength": self = .getStreamLength(transactionID: cmd.transactionID)
         case "_checkbw": self = .checkBandwidth(transactionID: cmd.transactionID)
         case "_result", "_error", "onStatus", "onBWDone", "onBWCheck": self = .response(name: cmd.name)

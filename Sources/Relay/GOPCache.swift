@@ -106,8 +106,8 @@ public struct GOPCache {
 
     /// Whether the GOPs from `index` on make a long enough burst by themselves.
     private func burstIsEnough(from index: Int) -> Bool {
-        let start = starts[index]
         if limits.joinBurstMilliseconds == 0 { return true }
+        let start = starts[index]
         return duration(since: start) >= limits.joinBurstMilliseconds && videoSeq &- start.videoSeq >= limits.joinBurstVideoFrames
     }
 

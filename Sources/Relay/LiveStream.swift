@@ -47,7 +47,7 @@ public final class LiveStream: @unchecked Sendable {
     private var sinkGroups: [ObjectIdentifier: (mailbox: LoopMailbox, sinks: [any StreamSink])] = [:]
     private var sinkCount = 0
     /// Sinks that are network players (the rest: recorders, forwarders).
-    private var players = 0
+    private var playerSinks = 0
     /// Publisher timestamp + offset = stream timeline timestamp.
     private var timestampOffset: UInt32 = 0
     private var needsRebase = true
@@ -116,15 +116,15 @@ public final class LiveStream: @unchecked Sendable {
     func ingest(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, from connection: ConnectionInfo) -> [LoopMailbox] {
         var logLines: [(String, Logger.Metadata)] = []
         var overloaded: [LoopMailbox] = []
-        // Tag parsing and AMF decoding happen here, before the lock: the
-        // lock is shared with every loop that joins or leaves the stream.
-        let parsed: MediaFrame
-        switch typeID {
-        case RTMPMessageType.audio, RTMPMessageType.video:
-            parsed = MediaFrame.media(typeID: typeID, timestamp: timestamp, payload: payload)
-        default:
-            guard let data = Self.dataFrame(typeID: typeID, timestamp: timestamp, payload: payload) else { return [] }
-            parsed = data
+        let isMedia = typeID == RTMPMessageType.audio || typeID == RTMPMessageType.video
+        // AMF decoding of data messages happens before the lock, which every
+        // loop that joins or leaves the stream takes. Audio and video are
+        // built under it, once, at their timeline timestamp: building them
+        // here too would mean a second frame per message after a rebase.
+        var data: MediaFrame?
+        if !isMedia {
+            data = Self.dataFrame(typeID: typeID, timestamp: timestamp, payload: payload)
+            if data == nil { return [] }
         }
         lock.withLock {
             guard publisher?.id == connection.id else { return }
@@ -136,7 +136,7 @@ public final class LiveStream: @unchecked Sendable {
             }
             let ts = timestamp &+ timestampOffset
             lastTimestamp = ts
-            let frame = parsed.retimed(ts)
+            let frame = data?.retimed(ts) ?? MediaFrame.media(typeID: typeID, timestamp: ts, payload: payload)
             if let props = frame.metadata {
                 metadata = frame
                 metadataValues = props
@@ -199,7 +199,7 @@ public final class LiveStream: @unchecked Sendable {
         group.sinks.append(sink)
         sinkGroups[id] = group
         sinkCount &+= 1
-        if sink is PlayerSink { players &+= 1 }
+        if sink is PlayerSink { playerSinks &+= 1 }
         return (joinBurstLocked(from: start), publisher != nil)
     }
 
@@ -243,7 +243,7 @@ public final class LiveStream: @unchecked Sendable {
         group.sinks.removeAll { $0 === sink }
         let removed = before &- group.sinks.count
         sinkCount &-= removed
-        if sink is PlayerSink { players &-= removed }
+        if sink is PlayerSink { playerSinks &-= removed }
         sinkGroups[id] = group.sinks.isEmpty ? nil : group
     }
 
@@ -258,7 +258,7 @@ public final class LiveStream: @unchecked Sendable {
 
     // MARK: queries
 
-    var playerCount: Int { lock.withLock { players } }
+    var playerCount: Int { lock.withLock { playerSinks } }
 
     var isIdle: Bool { lock.withLock { publisher == nil && sinkCount == 0 } }
 

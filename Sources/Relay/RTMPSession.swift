@@ -281,8 +281,8 @@ final class RTMPSession: ChannelInboundHandler {
         case .receiveVideo(let on): playing?.setReceiveVideo(on)
         case .pause(let pause):
             if let p = playing { p.pause(pause ?? !p.paused) }
-        case .fcPublish(let name, _): send(NetReply.fcPublish(name))
-        case .fcUnpublish(let name, _): send(NetReply.fcUnpublish(name))
+        case .fcPublish(let name): send(NetReply.fcPublish(name))
+        case .fcUnpublish(let name): send(NetReply.fcUnpublish(name))
         case .getStreamLength(let txn): send(NetReply.result(transactionID: txn, .number(0)))
         case .releaseStream(let txn), .checkBandwidth(let txn):
             if txn != 0 { send(NetReply.result(transactionID: txn, .undefined)) }

@@ -55,7 +55,7 @@ struct RTMPTop: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp(
         "Media a late joiner gets at once, in ms (0 = the current GOP only).",
-        discussion: "Earlier GOPs are kept until the join burst holds this much media and 48 video frames, enough for ffmpeg and ffplay to probe and show a picture at once. The cost: a late joiner plays between this long and this long plus one GOP behind live, for its whole session."))
+        discussion: "Earlier GOPs are kept until the join burst holds this much media and \(GOPCache.Limits().joinBurstVideoFrames) video frames, enough for ffmpeg and ffplay to probe and show a picture at once. The cost: a late joiner plays between this long and this long plus one GOP behind live, for its whole session."))
     var joinBurstMs: Int = Int(GOPCache.defaultJoinBurstMilliseconds)
 
     @Flag(name: .long, help: "Send NetStream.Play.UnpublishNotify/PublishNotify to players (ffmpeg and ffplay stop on UnpublishNotify).")
