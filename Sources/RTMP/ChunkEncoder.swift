@@ -7,13 +7,27 @@ import NIOCore
 /// For fan-out the work splits in two: `chunkedBody` (the payload with its
 /// fmt 3 continuation headers interleaved) depends only on the message and
 /// the chunk size, so it is built once and shared by every player with that
-/// chunk size; `writeFirstHeader` is per connection.
+/// chunk size; `writeFirstHeader` is per connection. And since the first
+/// header depends only on what the connection last sent on the chunk
+/// stream, connections that got the same previous message send the same
+/// header: `prebuildFirstHeader` builds it once (`PrebuiltHeader`) and
+/// `claim` tells a connection whether it may send it.
 public struct RTMPChunkEncoder: Sendable {
-    struct LastHeader: Sendable {
-        var messageStreamID: UInt32
-        var typeID: UInt8
-        var length: Int
-        var timestamp: UInt32
+    /// What a connection last sent on one chunk stream: what the next
+    /// first header is compressed against.
+    public struct LastHeader: Sendable, Equatable {
+        public var messageStreamID: UInt32
+        public var typeID: UInt8
+        public var length: Int
+        public var timestamp: UInt32
+    }
+
+    /// A first header built once, valid for every connection whose last
+    /// header on the chunk stream is `requires` (nil: any, it is fmt 0).
+    public struct PrebuiltHeader: Sendable {
+        public let chunkStreamID: UInt32
+        public let requires: LastHeader?
+        public let leaves: LastHeader
     }
 
     public private(set) var chunkSize: Int
@@ -55,11 +69,36 @@ public struct RTMPChunkEncoder: Sendable {
         timestamp >= 0xFF_FFFF ? timestamp : nil
     }
 
+    /// Writes the first header as `writeFirstHeader` does and says which
+    /// connections may send the same bytes: those whose last header on the
+    /// chunk stream is the one this encoder had (any, for a fmt 0 header
+    /// with the same message stream id).
+    public mutating func prebuildFirstHeader(chunkStreamID csid: UInt32, messageStreamID: UInt32, typeID: UInt8,
+                                             length: Int, timestamp: UInt32, into out: inout ByteBuffer) -> PrebuiltHeader {
+        let previous = last[csid]
+        let fmt = writeFirstHeader(chunkStreamID: csid, messageStreamID: messageStreamID, typeID: typeID,
+                                   length: length, timestamp: timestamp, into: &out)
+        let leaves = LastHeader(messageStreamID: messageStreamID, typeID: typeID, length: length, timestamp: timestamp)
+        return PrebuiltHeader(chunkStreamID: csid, requires: fmt == 0 ? nil : previous, leaves: leaves)
+    }
+
+    /// True, and the header counts as sent, when this connection may send
+    /// `header`'s bytes in place of its own first header for a message on
+    /// `messageStreamID`.
+    public mutating func claim(_ header: PrebuiltHeader, messageStreamID: UInt32) -> Bool {
+        guard header.leaves.messageStreamID == messageStreamID else { return false }
+        let csid = header.chunkStreamID
+        if let required = header.requires, last[csid] != required { return false }
+        last[csid] = header.leaves
+        return true
+    }
+
     /// Writes the basic and message header of a message's first chunk,
     /// choosing the smallest valid format against what this connection last
-    /// sent on the chunk stream.
+    /// sent on the chunk stream. Returns the format used.
+    @discardableResult
     public mutating func writeFirstHeader(chunkStreamID csid: UInt32, messageStreamID: UInt32, typeID: UInt8,
-                                          length: Int, timestamp: UInt32, into out: inout ByteBuffer) {
+                                          length: Int, timestamp: UInt32, into out: inout ByteBuffer) -> UInt8 {
         let previous = last[csid]
         last[csid] = LastHeader(messageStreamID: messageStreamID, typeID: typeID, length: length, timestamp: timestamp)
 
@@ -73,18 +112,19 @@ public struct RTMPChunkEncoder: Sendable {
             out.writeInteger(typeID)
             out.writeInteger(messageStreamID, endianness: .little)
             if timestamp >= 0xFF_FFFF { out.writeInteger(timestamp) }
-            return
+            return 0
         }
         let delta = timestamp &- p.timestamp
         if p.typeID == typeID && p.length == length {
             Self.writeBasicHeader(fmt: 2, csid: csid, into: &out)
             out.writeUInt24(delta)
-        } else {
-            Self.writeBasicHeader(fmt: 1, csid: csid, into: &out)
-            out.writeUInt24(delta)
-            out.writeUInt24(UInt32(truncatingIfNeeded: length))
-            out.writeInteger(typeID)
+            return 2
         }
+        Self.writeBasicHeader(fmt: 1, csid: csid, into: &out)
+        out.writeUInt24(delta)
+        out.writeUInt24(UInt32(truncatingIfNeeded: length))
+        out.writeInteger(typeID)
+        return 1
     }
 
     /// The payload split at `chunkSize`, with a fmt 3 header (and the

@@ -18,6 +18,8 @@ public final class LiveStream: @unchecked Sendable {
         public var gopLimits = GOPCache.Limits()
         /// A publisher silent this long is evicted by a new one on the same key.
         public var stalePublisherNanoseconds: UInt64 = 5_000_000_000
+        /// The server's outbound chunk size: frames are chunked for it once.
+        public var chunkSize = 4096
         public init() {}
     }
 
@@ -52,7 +54,10 @@ public final class LiveStream: @unchecked Sendable {
     private var timestampOffset: UInt32 = 0
     private var needsRebase = true
     private var lastTimestamp: UInt32?
+    private var wireEncoder: SharedWireEncoder
     private(set) var stats = StreamStats()
+    /// `stats.probeWants`, readable by the publisher's loop before the lock.
+    private let probeWants = ManagedAtomic<UInt8>(IngestProbe.Wants.all.rawValue)
 
     init(key: StreamKey, options: Options, mailboxes: MailboxDirectory, logger: Logger) {
         self.key = key
@@ -63,6 +68,7 @@ public final class LiveStream: @unchecked Sendable {
         logger[metadataKey: "app"] = "\(key.app)"
         self.logger = logger
         self.gop = GOPCache(limits: options.gopLimits)
+        self.wireEncoder = SharedWireEncoder(chunkSize: options.chunkSize)
     }
 
     // MARK: publisher side
@@ -81,6 +87,7 @@ public final class LiveStream: @unchecked Sendable {
             publishedAt = Date()
             needsRebase = true
             stats.resetForPublisher()
+            probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
             post(.publisherStarted)
             if let evicted { return .evicted(evicted) }
             return .granted
@@ -105,6 +112,7 @@ public final class LiveStream: @unchecked Sendable {
         gop.clear()
         // The next publisher may send other codecs; don't show stale ones.
         stats.resetForPublisher()
+        probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
         post(.publisherStopped)
     }
 
@@ -117,12 +125,15 @@ public final class LiveStream: @unchecked Sendable {
         var logLines: [(String, Logger.Metadata)] = []
         var overloaded: [LoopMailbox] = []
         let isMedia = typeID == RTMPMessageType.audio || typeID == RTMPMessageType.video
-        // AMF decoding of data messages happens before the lock, which every
-        // loop that joins or leaves the stream takes. Audio and video are
-        // built under it, once, at their timeline timestamp: building them
-        // here too would mean a second frame per message after a rebase.
+        // Codec probes and the AMF decoding of data messages happen before
+        // the lock, which every loop that joins, leaves or snapshots the
+        // stream takes. Under it: the timeline, the shared wire form (it
+        // depends on the previous frame) and the fan-out.
+        var probe: IngestProbe?
         var data: MediaFrame?
-        if !isMedia {
+        if isMedia {
+            probe = IngestProbe(typeID: typeID, payload: payload, wants: IngestProbe.Wants(rawValue: probeWants.load(ordering: .relaxed)))
+        } else {
             data = Self.dataFrame(typeID: typeID, timestamp: timestamp, payload: payload)
             if data == nil { return [] }
         }
@@ -136,16 +147,24 @@ public final class LiveStream: @unchecked Sendable {
             }
             let ts = timestamp &+ timestampOffset
             lastTimestamp = ts
-            let frame = data?.retimed(ts) ?? MediaFrame.media(typeID: typeID, timestamp: ts, payload: payload)
-            if let props = frame.metadata {
-                metadata = frame
-                metadataValues = props
-                stats.noteMetadata(props)
-            } else if frame.kind != .data {
-                if let line = stats.observe(frame) { logLines.append(line) }
+            let frame: MediaFrame
+            if let probe {
+                frame = MediaFrame.media(typeID: typeID, timestamp: ts, payload: payload, probe: probe,
+                                         wire: wireEncoder.wire(typeID: typeID, timestamp: ts, payload: payload))
+                if let line = stats.observe(frame, probe: probe) { logLines.append(line) }
+                probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
                 if frame.isSequenceHeader {
                     if frame.kind == .video { videoSequenceHeader = frame } else { audioSequenceHeader = frame }
                 }
+            } else if let data {
+                frame = data.retimed(ts)
+                if let props = frame.metadata {
+                    metadata = frame
+                    metadataValues = props
+                    stats.noteMetadata(props)
+                }
+            } else {
+                return
             }
             stats.bytesIn &+= UInt64(payload.readableBytes)
             if options.gopCache { gop.add(frame) }

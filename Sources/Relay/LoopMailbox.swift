@@ -4,7 +4,11 @@ import NIOCore
 /// Delivers stream items to the sinks living on one event loop with one
 /// hop per batch, not one per sink and message: the publisher's loop appends
 /// under a lock and schedules a drain only when the mailbox was empty.
-final class LoopMailbox: Sendable {
+///
+/// The drain allocates nothing per sink: letters posted to the same sink
+/// list (the stream's, unchanged between joins and leaves) form one run,
+/// and every sink of a run gets the run's items as one slice.
+final class LoopMailbox: @unchecked Sendable {
     struct Letter: Sendable {
         let item: StreamItem
         let sinks: [any StreamSink]
@@ -24,10 +28,24 @@ final class LoopMailbox: Sendable {
     /// bound.
     let highWater: Int
     let lowWater: Int
+    /// Zero: a drain is scheduled for the loop's next turn as soon as the
+    /// first item arrives, so each frame leaves at once (at real-time pace,
+    /// one socket write per frame per player). Above zero: the drain waits
+    /// this long, so every player writes whatever arrived meanwhile (the
+    /// audio and video around it) in one write: fewer, larger writes cost
+    /// the kernel less per byte, at this much more latency (SRS's merged
+    /// write, `mw_latency`). `--merge-write-ms`.
+    let mergeWriteDelay: TimeAmount
     private let pending = NIOLockedValueBox(Pending())
+    /// Confined to `eventLoop`: the letters being drained and the items of
+    /// one run, kept with their capacity between drains (swapped with
+    /// `pending.letters`, so neither side allocates in the steady state).
+    private var draining: [Letter] = []
+    private var runItems: [StreamItem] = []
 
-    init(eventLoop: EventLoop, highWater: Int = 32 << 20, lowWater: Int = 8 << 20) {
+    init(eventLoop: EventLoop, highWater: Int = 32 << 20, lowWater: Int = 8 << 20, mergeWriteDelay: TimeAmount = .zero) {
         self.eventLoop = eventLoop
+        self.mergeWriteDelay = mergeWriteDelay
         self.highWater = highWater
         self.lowWater = lowWater
     }
@@ -43,7 +61,11 @@ final class LoopMailbox: Sendable {
             return (p.letters.count == 1, p.bytes > highWater)
         }
         if wasEmpty {
-            eventLoop.execute { self.drain() }
+            if mergeWriteDelay > .zero {
+                eventLoop.scheduleTask(in: mergeWriteDelay) { self.drain() }
+            } else {
+                eventLoop.execute { self.drain() }
+            }
         }
         return overloaded
     }
@@ -59,29 +81,26 @@ final class LoopMailbox: Sendable {
     }
 
     private func drain() {
-        let letters = pending.withLockedValue { p -> [Letter] in
-            defer { p.letters.removeAll(keepingCapacity: true) }
-            return p.letters
-        }
-        // Group consecutive letters per sink so each sink gets one batch
-        // (and flushes its socket once).
-        var batches: [ObjectIdentifier: (sink: any StreamSink, items: [StreamItem])] = [:]
-        var order: [ObjectIdentifier] = []
+        pending.withLockedValue { p in swap(&p.letters, &draining) }
         var drained = 0
-        for letter in letters {
-            if case .frame(let f) = letter.item { drained &+= f.size }
-            for sink in letter.sinks {
-                let id = ObjectIdentifier(sink)
-                if batches[id] == nil {
-                    batches[id] = (sink, [])
-                    order.append(id)
-                }
-                batches[id]?.items.append(letter.item)
+        var start = 0
+        while start < draining.count {
+            // A run: consecutive letters for the very same sink list.
+            let sinks = draining[start].sinks
+            var end = start
+            runItems.removeAll(keepingCapacity: true)
+            while end < draining.count, Self.same(draining[end].sinks, sinks) {
+                let item = draining[end].item
+                if case .frame(let f) = item { drained &+= f.size }
+                runItems.append(item)
+                end &+= 1
             }
+            let items = runItems[...]
+            for sink in sinks { sink.receive(items) }
+            start = end
         }
-        for id in order {
-            if let batch = batches[id] { batch.sink.receive(batch.items[...]) }
-        }
+        draining.removeAll(keepingCapacity: true)
+        runItems.removeAll(keepingCapacity: true)
         let waiters = pending.withLockedValue { p -> [@Sendable () -> Void] in
             p.bytes &-= drained
             guard p.bytes <= lowWater else { return [] }
@@ -89,5 +108,11 @@ final class LoopMailbox: Sendable {
             return p.waiters
         }
         for w in waiters { w() }
+    }
+
+    /// The same array storage: the stream posts its current sink list, a
+    /// copy-on-write value shared until a sink joins or leaves.
+    private static func same(_ a: [any StreamSink], _ b: [any StreamSink]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }
     }
 }

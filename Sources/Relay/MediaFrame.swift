@@ -1,5 +1,4 @@
 import Media
-import NIOConcurrencyHelpers
 import NIOCore
 import RTMP
 
@@ -22,12 +21,12 @@ public final class MediaFrame: Sendable {
     /// media time with it); on the wire it always goes at 0, see `wireTimestamp`.
     public let metadata: [AMF0Property]?
 
-    /// Payload split into chunks for one chunk size, built on first use and
-    /// shared by every player with that size.
-    private let chunked: NIOLockedValueBox<(size: Int, body: ByteBuffer)?> = NIOLockedValueBox(nil)
+    /// The frame as every player in step with the stream sends it (see
+    /// `SharedWire`); nil for data messages and frames built elsewhere.
+    public let wire: SharedWire?
 
     public init(kind: Kind, typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, isKeyframe: Bool = false, isSequenceHeader: Bool = false,
-                metadata: [AMF0Property]? = nil) {
+                metadata: [AMF0Property]? = nil, wire: SharedWire? = nil) {
         self.kind = kind
         self.typeID = typeID
         self.timestamp = timestamp
@@ -35,6 +34,7 @@ public final class MediaFrame: Sendable {
         self.isKeyframe = isKeyframe
         self.isSequenceHeader = isSequenceHeader
         self.metadata = metadata
+        self.wire = wire
     }
 
     /// The timestamp a player receives: the frame's own, except 0 for
@@ -45,16 +45,15 @@ public final class MediaFrame: Sendable {
 
     public var isMetadata: Bool { metadata != nil }
 
+    /// An audio or video frame, classified by `probe`.
+    static func media(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, probe: IngestProbe, wire: SharedWire?) -> MediaFrame {
+        MediaFrame(kind: typeID == RTMPMessageType.video ? .video : .audio, typeID: typeID, timestamp: timestamp,
+                   payload: wire?.payload ?? payload, isKeyframe: probe.isKeyframe, isSequenceHeader: probe.isSequenceHeader, wire: wire)
+    }
+
     /// Classifies an audio or video payload with the Media probes.
     public static func media(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer) -> MediaFrame {
-        if typeID == RTMPMessageType.video {
-            let info = VideoTagInfo.parse(payload)
-            return MediaFrame(kind: .video, typeID: typeID, timestamp: timestamp, payload: payload,
-                              isKeyframe: info?.isKeyframe ?? false, isSequenceHeader: info?.isSequenceHeader ?? false)
-        }
-        let info = AudioTagInfo.parse(payload)
-        return MediaFrame(kind: .audio, typeID: typeID, timestamp: timestamp, payload: payload,
-                          isKeyframe: false, isSequenceHeader: info?.isSequenceHeader ?? false)
+        media(typeID: typeID, timestamp: timestamp, payload: payload, probe: IngestProbe(typeID: typeID, payload: payload, wants: []), wire: nil)
     }
 
     public var chunkStreamID: UInt32 { RTMPChunkStreamID.forType(typeID) }
@@ -68,14 +67,13 @@ public final class MediaFrame: Sendable {
                                                                          isSequenceHeader: isSequenceHeader, metadata: metadata)
     }
 
+    /// The payload with its continuation headers for `chunkSize`: shared
+    /// when the stream built it for that size (every player of a server
+    /// has the server's chunk size), built for this call otherwise.
     public func chunkedBody(chunkSize: Int) -> ByteBuffer {
         if payload.readableBytes <= chunkSize { return payload }
-        return chunked.withLockedValue { cached in
-            if let c = cached, c.size == chunkSize { return c.body }
-            let body = RTMPChunkEncoder.chunkedBody(payload, chunkStreamID: chunkStreamID, chunkSize: chunkSize,
-                                                    extendedTimestamp: RTMPChunkEncoder.extendedTimestamp(for: wireTimestamp))
-            cached = (chunkSize, body)
-            return body
-        }
+        if let wire, wire.chunkSize == chunkSize { return wire.body }
+        return RTMPChunkEncoder.chunkedBody(payload, chunkStreamID: chunkStreamID, chunkSize: chunkSize,
+                                            extendedTimestamp: RTMPChunkEncoder.extendedTimestamp(for: wireTimestamp))
     }
 }

@@ -23,8 +23,12 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
     private var receiveAudio = true
     private var receiveVideo = true
     private(set) var paused = false
-    /// Set when the socket stopped taking data; cleared when it takes it again.
+    /// Set when the socket stopped taking data; cleared when it takes it
+    /// again. The channel says so synchronously, from inside the write that
+    /// crossed its high-water mark, so this is the channel's writability
+    /// without a load from the channel's state per frame.
     private(set) var unwritableSinceNanos: UInt64?
+    private var writable: Bool { unwritableSinceNanos == nil }
     /// After `stop`, batches still in the mailbox are ignored.
     private var stopped = false
 
@@ -37,6 +41,7 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
         self.eventLoop = eventLoop
         self.queue = PlayerQueue(limits: queueLimits)
         self.publishNotify = publishNotify
+        if !output.isWritable { unwritableSinceNanos = DispatchTime.now().uptimeNanoseconds }
     }
 
     // MARK: the stream's side
@@ -132,7 +137,7 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
         let before = drops
         defer { countDrops(since: before) }
         guard queue.admit(frame, drops: &drops) else { return }
-        if queue.isEmpty, output.isWritable {
+        if queue.isEmpty, writable {
             output.write(frame, messageStreamID: messageStreamID)
         } else if queue.push(frame, drops: &drops) {
             output.resetMediaHeaders()
@@ -149,7 +154,7 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
 
     private func drainQueue() {
         var wrote = false
-        while output.isWritable, let frame = queue.popFirst() {
+        while writable, let frame = queue.popFirst() {
             output.write(frame, messageStreamID: messageStreamID)
             wrote = true
         }

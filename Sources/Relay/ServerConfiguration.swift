@@ -16,6 +16,9 @@ public struct ServerConfiguration: Sendable {
     public var recordAll = false
     public var recording = RecordingOptions()
     public var eventLoopThreads = System.coreCount
+    /// How long relayed frames wait to leave together (0: each at once).
+    /// See `LoopMailbox.mergeWriteDelay`.
+    public var mergeWriteDelay: TimeAmount = .zero
     public var decoderLimits = RTMPChunkDecoder.Limits()
     /// A connection that has not finished the handshake in this time is closed.
     public var handshakeTimeout: TimeAmount = .seconds(10)

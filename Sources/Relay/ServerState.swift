@@ -24,8 +24,9 @@ final class ServerState: Sendable {
         var options = LiveStream.Options()
         options.gopCache = configuration.gopCache
         options.gopLimits = configuration.gopLimits
+        options.chunkSize = configuration.chunkSize
         options.stalePublisherNanoseconds = UInt64(max(0, configuration.stalePublisherTimeout.nanoseconds))
-        self.registry = StreamRegistry(options: options, mailboxes: MailboxDirectory(), logger: logger)
+        self.registry = StreamRegistry(options: options, mailboxes: MailboxDirectory(mergeWriteDelay: configuration.mergeWriteDelay), logger: logger)
         self.recordings = RecordingController(options: configuration.recording, registry: registry, events: events, group: group, logger: logger)
     }
 

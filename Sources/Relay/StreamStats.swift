@@ -43,34 +43,43 @@ struct StreamStats {
         if frameRate == nil { frameRate = metadataFrameRate }
     }
 
+    /// What the next probe still has to look for (see `IngestProbe.Wants`).
+    var probeWants: IngestProbe.Wants {
+        var w: IngestProbe.Wants = []
+        if audio == nil { w.insert(.audioConfig) }
+        if video?.width == nil { w.insert(.frameSize) }
+        return w
+    }
+
     /// Counts a media frame; returns a log line when it revealed a codec.
-    mutating func observe(_ frame: MediaFrame) -> (String, Logger.Metadata)? {
+    /// The parsing was done by `probe`, before the stream's lock.
+    mutating func observe(_ frame: MediaFrame, probe: IngestProbe) -> (String, Logger.Metadata)? {
         switch frame.kind {
         case .video:
             videoFrames &+= 1
             videoBytes &+= UInt64(frame.size)
             if frame.isKeyframe { keyframes &+= 1 }
             if !frame.isSequenceHeader { trackFrameRate(frame.timestamp) }
-            return observeVideoCodec(frame)
+            return observeVideoCodec(probe)
         case .audio:
             audioFrames &+= 1
             audioBytes &+= UInt64(frame.size)
-            return observeAudioCodec(frame)
+            return observeAudioCodec(probe)
         case .data:
             return nil
         }
     }
 
-    private mutating func observeVideoCodec(_ frame: MediaFrame) -> (String, Logger.Metadata)? {
+    private mutating func observeVideoCodec(_ probe: IngestProbe) -> (String, Logger.Metadata)? {
         let known = video
-        if frame.isSequenceHeader, let config = CodecProbe.videoConfig(frame.payload) {
+        if probe.isSequenceHeader, let config = probe.videoConfig {
             video = VideoSnapshot(config)
-        } else if video == nil, let info = VideoTagInfo.parse(frame.payload) {
-            video = VideoSnapshot(codec: info.codec.displayName, profile: nil, level: nil, width: nil, height: nil)
+        } else if video == nil, let codec = probe.videoCodec {
+            video = VideoSnapshot(codec: codec.displayName, profile: nil, level: nil, width: nil, height: nil)
         }
-        // VP8/VP9 configuration records carry no size: read it from a keyframe.
-        if var v = video, v.width == nil, frame.isKeyframe, v.codec == VideoCodec.vp9.displayName || v.codec == VideoCodec.vp8.displayName,
-           let size = v.codec == VideoCodec.vp9.displayName ? CodecProbe.vp9FrameSize(frame.payload) : CodecProbe.vp8FrameSize(frame.payload) {
+        // VP8/VP9 configuration records carry no size: the probe read it from a keyframe.
+        if var v = video, v.width == nil, let size = probe.frameSize,
+           v.codec == VideoCodec.vp9.displayName || v.codec == VideoCodec.vp8.displayName {
             v.width = size.width
             v.height = size.height
             video = v
@@ -85,12 +94,12 @@ struct StreamStats {
         return ("codec detected", meta)
     }
 
-    private mutating func observeAudioCodec(_ frame: MediaFrame) -> (String, Logger.Metadata)? {
+    private mutating func observeAudioCodec(_ probe: IngestProbe) -> (String, Logger.Metadata)? {
         let known = audio
         // A legacy AAC frame only says "AAC, 44 kHz stereo" in its flags;
         // wait for the sequence header for the real numbers.
-        if frame.isSequenceHeader || audio == nil, let config = CodecProbe.audioConfig(frame.payload) {
-            if frame.isSequenceHeader || audio == nil { audio = AudioSnapshot(config) }
+        if probe.isSequenceHeader || audio == nil, let config = probe.audioConfig {
+            audio = AudioSnapshot(config)
         }
         guard let a = audio, a != known else { return nil }
         var meta: Logger.Metadata = ["kind": "audio", "codec": "\(a.codec)"]

@@ -73,7 +73,17 @@ struct RTMPTop: ParsableCommand {
     @Option(name: .long, help: "Split recordings into segments of this many megabytes, each starting on a keyframe (0 = one file).")
     var recordMaxSize: Int = 0
 
+    @Option(name: .long, help: "Event loop threads (0 = one per core).")
+    var threads: Int = 0
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Let relayed frames wait this many ms to leave together (0 = each at once).",
+        discussion: "Fewer, larger socket writes cost the kernel less per byte delivered, at this much more latency for every player (SRS's merged write). See docs/BENCHMARKS.md for what it saves."))
+    var mergeWriteMs: Int = 0
+
     func validate() throws {
+        guard (0...256).contains(threads) else { throw ValidationError("--threads must be within 0...256") }
+        guard (0...1000).contains(mergeWriteMs) else { throw ValidationError("--merge-write-ms must be within 0...1000") }
         guard recordMaxDuration >= 0, recordMaxSize >= 0 else { throw ValidationError("--record-max-duration and --record-max-size must be 0 or more") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen wants HOST:PORT, got '\(listen)'") }
         guard (128...65536).contains(chunkSize) else { throw ValidationError("--chunk-size must be within 128...65536") }
@@ -108,6 +118,8 @@ struct RTMPTop: ParsableCommand {
         config.host = address.host
         config.port = address.port
         config.chunkSize = chunkSize
+        if threads > 0 { config.eventLoopThreads = threads }
+        config.mergeWriteDelay = .milliseconds(Int64(mergeWriteMs))
         config.gopCache = !noGopCache
         config.gopLimits.joinBurstMilliseconds = UInt32(joinBurstMs)
         config.publishNotify = publishNotify

@@ -232,6 +232,53 @@ final class ChunkEncoderTests: XCTestCase {
         }
     }
 
+    /// A prebuilt header is exactly what a connection in step would write
+    /// itself; `claim` accepts it only from such a connection (same last
+    /// header on that chunk stream, or any state for fmt 0 on the same
+    /// message stream), and a claim leaves the connection in step.
+    func testPrebuiltHeaderIsWhatAConnectionInStepWritesAndOnlyItMayClaimIt() {
+        var rng = SplitMix64(seed: 8)
+        var reference = RTMPChunkEncoder(chunkSize: 128)
+        var inStep = RTMPChunkEncoder(chunkSize: 128)
+        var ownHeaders = RTMPChunkEncoder(chunkSize: 128)
+        var claims = 0, refusals = 0
+        var ts: [UInt32: UInt32] = [4: 0, 6: 0]
+        for step in 0..<2000 {
+            let csid: UInt32 = Bool.random(using: &rng) ? 4 : 6
+            let type = csid == 4 ? Self.audio : Self.video
+            // Mostly forward steps, sometimes equal, back in time or past the 24-bit field.
+            var t: UInt32
+            switch rng.next() % 20 {
+            case 0: ts[csid] = ts[csid]! &- 5; t = ts[csid]!
+            case 1: t = 0xFF_FFFF &+ UInt32(rng.next() % 3)  // this message only
+            case 2: t = ts[csid]!
+            default: ts[csid] = ts[csid]! &+ UInt32(rng.next() % 40); t = ts[csid]!
+            }
+            let length = rng.next() % 4 == 0 ? 10 : Int(rng.next() % 300)
+            var prebuilt = ByteBuffer()
+            let header = reference.prebuildFirstHeader(chunkStreamID: csid, messageStreamID: 1, typeID: type, length: length,
+                                                       timestamp: t, into: &prebuilt)
+            var own = ByteBuffer()
+            inStep.writeFirstHeader(chunkStreamID: csid, messageStreamID: 1, typeID: type, length: length, timestamp: t, into: &own)
+            XCTAssertEqual(prebuilt, own, "step \(step)")
+            // A connection that forgets its headers now and then, or plays on message stream 2.
+            if rng.next() % 7 == 0 { ownHeaders.reset(chunkStreamID: csid) }
+            let streamID: UInt32 = step % 500 < 10 ? 2 : 1
+            var mine = ByteBuffer()
+            var probe = ownHeaders
+            probe.writeFirstHeader(chunkStreamID: csid, messageStreamID: streamID, typeID: type, length: length, timestamp: t, into: &mine)
+            if ownHeaders.claim(header, messageStreamID: streamID) {
+                claims += 1
+                XCTAssertEqual(prebuilt, mine, "claimed a header this connection would not have written, step \(step)")
+            } else {
+                refusals += 1
+                ownHeaders = probe
+            }
+        }
+        XCTAssertGreaterThan(claims, 1000)
+        XCTAssertGreaterThan(refusals, 100)
+    }
+
     func testChunkedBodyOfOneChunkIsThePayloadItself() {
         let payload = S.payload(128)
         XCTAssertEqual(RTMPChunkEncoder.chunkedBody(payload, chunkStreamID: 4, chunkSize: 128, extendedTimestamp: 0x0100_0000), payload)
