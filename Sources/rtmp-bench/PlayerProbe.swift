@@ -1,4 +1,6 @@
 import Foundation
+import Histogram
+import Media
 import NIOCore
 import RTMP
 
@@ -41,8 +43,13 @@ final class PlayerState {
     var unique = 0
     var firstReceiveNanos: UInt64 = 0
     var lastReceiveNanos: UInt64 = 0
-    /// Latency of each first receipt.
-    var latency = LatencyHistogram()
+    /// Latency of each first receipt, in microseconds.
+    var latency = LatencyHistogram.make()
+    /// When `play` returned (NetStream.Play.Start arrived), and the first
+    /// video message after it: the late-joiner figures.
+    var playStartedNanos: UInt64 = 0
+    var firstVideoNanos: UInt64 = 0
+    var firstVideoIsKeyframe = false
     var closed = false
     var error: String?
     /// Window acknowledgement size the server asked for (0: none yet).
@@ -73,6 +80,7 @@ final class PlayerState {
         PlayerReport(wireBytes: wireBytes, mediaMessages: mediaMessages, mediaPayloadBytes: mediaPayloadBytes,
                      dataMessages: dataMessages, unique: unique, unmatched: unmatched, duplicates: duplicates,
                      firstReceiveNanos: firstReceiveNanos, lastReceiveNanos: lastReceiveNanos,
+                     playStartedNanos: playStartedNanos, firstVideoNanos: firstVideoNanos, firstVideoIsKeyframe: firstVideoIsKeyframe,
                      latency: latency, closed: closed, error: error)
     }
 
@@ -97,7 +105,10 @@ struct PlayerReport: Sendable {
     var duplicates: Int
     var firstReceiveNanos: UInt64
     var lastReceiveNanos: UInt64
-    var latency: LatencyHistogram
+    var playStartedNanos: UInt64
+    var firstVideoNanos: UInt64
+    var firstVideoIsKeyframe: Bool
+    var latency: Histogram<UInt32>
     var closed: Bool
     var error: String?
 }
@@ -166,6 +177,10 @@ final class MediaProbe: ChannelInboundHandler {
             state.lastReceiveNanos = now
             state.mediaMessages += 1
             state.mediaPayloadBytes += m.payload.readableBytes
+            if m.typeID == RTMPMessageType.video, state.firstVideoNanos == 0, let tag = VideoTagInfo.parse(m.payload), !tag.isSequenceHeader {
+                state.firstVideoNanos = now
+                state.firstVideoIsKeyframe = tag.isKeyframe
+            }
             let candidates = matcher.candidates(typeID: m.typeID, payload: m.payload)
             guard !candidates.isEmpty else { state.unmatched += 1; return }
             // Equal fingerprints: the first one this player has not had yet.
@@ -177,11 +192,16 @@ final class MediaProbe: ChannelInboundHandler {
             state.unique += 1
             let sent = sendLog.sentAt(seq)
             if sent > 0 && now >= sent {
-                state.latency.add(UInt32(clamping: (now - sent) / 1000))
+                _ = state.latency.record(min((now - sent) / 1000, LatencyHistogram.highestMicros))
             }
         case RTMPMessageType.dataAMF0, RTMPMessageType.dataAMF3, RTMPMessageType.aggregate:
             state.dataMessages += 1
             state.lastReceiveNanos = monotonicNanos()
+        case RTMPMessageType.commandAMF0 where state.playStartedNanos == 0:
+            if let c = try? CommandMessage.parse(m), c.name == "onStatus", c.arguments.first?["code"]?.stringValue == "NetStream.Play.Start" {
+                state.playStartedNanos = monotonicNanos()
+            }
+            context.fireChannelRead(data)
         case RTMPMessageType.windowAcknowledgementSize:
             if case .windowAcknowledgementSize(let size)? = try? ControlMessage.parse(m) {
                 state.windowAckSize = Int(size)
@@ -193,58 +213,23 @@ final class MediaProbe: ChannelInboundHandler {
     }
 }
 
-/// Latencies in microseconds: exact below 1,024 µs, then 64 buckets per
-/// power of two (under 1.6% error), so memory stays fixed (about 10 KB a
-/// player) however long the run.
-struct LatencyHistogram: Sendable {
-    static let linear = 1024
-    static let subBuckets = 64
-    private(set) var counts = [UInt32](repeating: 0, count: linear + (32 - 10) * subBuckets)
-    private(set) var count = 0
-    private(set) var sumMicros: UInt64 = 0
-    private(set) var maxMicros: UInt32 = 0
+/// Latencies in microseconds, in HdrHistogram: 2 significant digits (1 %)
+/// up to 10 s (later is clamped), about 10 KB a player however long the run
+/// (3 digits would be 60 KB, 60 MB of client memory at 1000 players).
+enum LatencyHistogram {
+    static let highestMicros: UInt64 = 10_000_000
 
-    static func index(_ v: UInt32) -> Int {
-        if v < UInt32(linear) { return Int(v) }
-        let e = 31 - v.leadingZeroBitCount  // 10...31
-        let sub = Int((v - (1 << UInt32(e))) >> UInt32(e - 6))
-        return linear + (e - 10) * subBuckets + sub
+    static func make() -> Histogram<UInt32> {
+        Histogram<UInt32>(highestTrackableValue: highestMicros, numberOfSignificantValueDigits: .two)
     }
+}
 
-    /// Middle of a bucket, microseconds.
-    static func value(at index: Int) -> Double {
-        if index < linear { return Double(index) }
-        let e = (index - linear) / subBuckets + 10, sub = (index - linear) % subBuckets
-        let width = Double(1 << (e - 6))
-        return Double(1 << e) + Double(sub) * width + width / 2
-    }
-
-    mutating func add(_ micros: UInt32) {
-        counts[Self.index(micros)] &+= 1
-        count += 1
-        sumMicros &+= UInt64(micros)
-        maxMicros = max(maxMicros, micros)
-    }
-
-    mutating func merge(_ other: LatencyHistogram) {
-        for i in counts.indices where other.counts[i] != 0 { counts[i] &+= other.counts[i] }
-        count += other.count
-        sumMicros &+= other.sumMicros
-        maxMicros = max(maxMicros, other.maxMicros)
-    }
-
-    /// Nearest-rank percentile in milliseconds (nil when empty).
+extension Histogram {
+    /// Percentile in milliseconds (nil when empty); `q` in 0...1.
     func percentileMs(_ q: Double) -> Double? {
-        guard count > 0 else { return nil }
-        let rank = max(1, Int((Double(count) * q).rounded(.up)))
-        var seen = 0
-        for (i, c) in counts.enumerated() where c != 0 {
-            seen += Int(c)
-            if seen >= rank { return min(Self.value(at: i), Double(maxMicros)) / 1000 }
-        }
-        return Double(maxMicros) / 1000
+        totalCount > 0 ? Double(valueAtPercentile(q * 100)) / 1000 : nil
     }
 
-    var meanMs: Double? { count > 0 ? Double(sumMicros) / Double(count) / 1000 : nil }
-    var maxMs: Double? { count > 0 ? Double(maxMicros) / 1000 : nil }
+    var meanMs: Double? { totalCount > 0 ? mean / 1000 : nil }
+    var maxMs: Double? { totalCount > 0 ? Double(max) / 1000 : nil }
 }

@@ -64,6 +64,15 @@ struct RTMPBench: ParsableCommand {
     @Option(help: "Players connecting at the same time.")
     var connectParallelism: Int = 8
 
+    @Option(help: "Players that join after --late-join-after seconds of publishing; reported apart (first video after Play.Start, keyframe or not).")
+    var lateJoiners: Int = 0
+
+    @Option(help: "Seconds of publishing before the late joiners connect.")
+    var lateJoinAfter: Double = 3
+
+    @Option(help: "Players that stop reading right after Play.Start (stuck viewers); reported apart, left out of every other figure.")
+    var stalled: Int = 0
+
     @Flag(help: "Plain RTMP handshake instead of the Flash-player digest one.")
     var noDigest = false
 
@@ -119,6 +128,9 @@ struct RTMPBench: ParsableCommand {
         _ = try Self.parse(url: url)
         _ = try Self.parse(speed: speed)
         guard (1...2000).contains(players) else { throw ValidationError("--players must be within 1...2000") }
+        guard (0...2000).contains(lateJoiners), (0...2000).contains(stalled), lateJoinAfter >= 0 else {
+            throw ValidationError("--late-joiners and --stalled within 0...2000, --late-join-after 0 or more")
+        }
         guard (1...600).contains(seconds) else { throw ValidationError("--seconds must be within 1...600") }
         guard (200...200_000).contains(bitrateKbps) else { throw ValidationError("--bitrate-kbps must be within 200...200000") }
         guard (1...120).contains(fps), (1...10_000).contains(gop) else { throw ValidationError("--fps 1...120, --gop 1...10000") }
@@ -175,6 +187,37 @@ struct RTMPBench: ParsableCommand {
         }
         connecting.wait()
         let connected = slots.connected
+        // Stuck viewers: play, then never read again.
+        let stalledSlots = PlayerSlots(count: stalled)
+        for i in 0..<stalled {
+            do {
+                let player = try Self.connectPlayer(target: target, group: group, options: options,
+                                                    expected: expected, matcher: matcher, sendLog: sendLog)
+                try player.client.stopReading()
+                stalledSlots.set(i, .connected(player))
+            } catch {
+                stalledSlots.set(i, .failed(String(describing: error)))
+            }
+        }
+        // Late joiners connect from another thread while the publisher runs.
+        let lateSlots = PlayerSlots(count: lateJoiners)
+        let lateDone = DispatchGroup()
+        var lateStarted = false
+        let startLateJoiners = { [lateJoiners] in
+            for i in 0..<lateJoiners {
+                lateDone.enter()
+                queue.async {
+                    defer { lateDone.leave() }
+                    do {
+                        let player = try Self.connectPlayer(target: target, group: group, options: options,
+                                                            expected: expected, matcher: matcher, sendLog: sendLog)
+                        lateSlots.set(i, .connected(player))
+                    } catch {
+                        lateSlots.set(i, .failed(String(describing: error)))
+                    }
+                }
+            }
+        }
         let connectSeconds = Double(monotonicNanos() - runStart) / 1e9
         log("\(connected.count)/\(players) players playing after \(String(format: "%.2f", connectSeconds)) s")
 
@@ -193,6 +236,10 @@ struct RTMPBench: ParsableCommand {
             var sinceBarrier = 0
             while let m = plan.next() {
                 if start == 0 { start = monotonicNanos() }
+                if !lateStarted, lateJoiners > 0, Double(monotonicNanos() - start) / 1e9 >= lateJoinAfter {
+                    lateStarted = true
+                    startLateJoiners()
+                }
                 if let pace {
                     let due = start + UInt64(Double(m.timestamp) * 1e6 / pace)
                     var now = monotonicNanos()
@@ -227,6 +274,8 @@ struct RTMPBench: ParsableCommand {
         } catch {
             publishError = String(describing: error)
         }
+        if !lateStarted && lateJoiners > 0 { startLateJoiners() }
+        lateDone.wait()
         let publishSeconds = firstSend > 0 ? Double(lastSend - firstSend) / 1e9 : 0
         log("published \(sentMessages) messages, \(sentBytes) B in \(String(format: "%.2f", publishSeconds)) s\(publishError.map { " (\($0))" } ?? "")")
 
@@ -243,13 +292,16 @@ struct RTMPBench: ParsableCommand {
             usleep(50_000)
         }
         let reports = connected.map { $0.report() }
+        let lateReports = lateSlots.connected.map { $0.report() }
+        let stalledReports = stalledSlots.connected.map { $0.report() }
         publisher?.close()
-        for p in connected { p.client.close() }
+        for p in connected + lateSlots.connected + stalledSlots.connected { p.client.close() }
 
         // 4. Summary.
         let summary = Summary(
             bench: self, target: target, plan: plan, pace: pace, expected: sentMediaMessages,
-            slots: slots, reports: reports, connectSeconds: connectSeconds,
+            slots: slots, reports: reports, lateSlots: lateSlots, lateReports: lateReports,
+            stalledSlots: stalledSlots, stalledReports: stalledReports, connectSeconds: connectSeconds,
             sentMessages: sentMessages, sentMediaMessages: sentMediaMessages, sentBytes: sentBytes,
             firstSend: firstSend, publishSeconds: publishSeconds, maxLagMs: maxLagMs, publishError: publishError,
             runSeconds: Double(monotonicNanos() - runStart) / 1e9)
@@ -300,7 +352,8 @@ struct Player: Sendable {
         let state = self.state
         return (try? client.channel.eventLoop.submit { state.value.report }.wait())
             ?? PlayerReport(wireBytes: 0, mediaMessages: 0, mediaPayloadBytes: 0, dataMessages: 0, unique: 0, unmatched: 0,
-                            duplicates: 0, firstReceiveNanos: 0, lastReceiveNanos: 0, latency: LatencyHistogram(), closed: true, error: "event loop gone")
+                            duplicates: 0, firstReceiveNanos: 0, lastReceiveNanos: 0, playStartedNanos: 0, firstVideoNanos: 0,
+                            firstVideoIsKeyframe: false, latency: LatencyHistogram.make(), closed: true, error: "event loop gone")
     }
 }
 

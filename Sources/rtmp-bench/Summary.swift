@@ -48,6 +48,10 @@ struct Summary {
     let expected: Int
     let slots: PlayerSlots
     let reports: [PlayerReport]
+    let lateSlots: PlayerSlots
+    let lateReports: [PlayerReport]
+    let stalledSlots: PlayerSlots
+    let stalledReports: [PlayerReport]
     let connectSeconds: Double
     let sentMessages: Int
     let sentMediaMessages: Int
@@ -111,16 +115,37 @@ struct Summary {
         j.add("throughput_mbps", window.map { Double(wire) * 8 / $0 / 1e6 })
         j.add("messages_per_s", window.map { Double(media) / $0 }, digits: 1)
 
-        var all = LatencyHistogram()
-        for r in reports { all.merge(r.latency) }
+        var all = LatencyHistogram.make()
+        for r in reports { all.add(r.latency) }
         var l = JSONLine()
-        l.add("samples", all.count)
+        l.add("samples", Int(all.totalCount))
         l.add("mean", all.meanMs)
         l.add("p50", all.percentileMs(0.50))
         l.add("p90", all.percentileMs(0.90))
         l.add("p99", all.percentileMs(0.99))
         l.add("max", all.maxMs)
         j.add("latency_ms", l)
+
+        // Late joiners: first video (not a sequence header) after Play.Start.
+        var late = JSONLine()
+        late.add("players", bench.lateJoiners)
+        late.add("connected", lateReports.count)
+        late.add("connect_failures", lateSlots.failures.count)
+        let firstVideo = lateReports.filter { $0.firstVideoNanos > 0 && $0.playStartedNanos > 0 }
+            .map { Double(Int64(bitPattern: $0.firstVideoNanos &- $0.playStartedNanos)) / 1e6 }.sorted()
+        var fv = JSONLine()
+        fv.add("p50", firstVideo.isEmpty ? nil : firstVideo[firstVideo.count / 2])
+        fv.add("max", firstVideo.last)
+        late.add("first_video_ms", fv)
+        late.add("keyframe_first", lateReports.filter { $0.firstVideoNanos > 0 && $0.firstVideoIsKeyframe }.count)
+        late.add("without_video", lateReports.filter { $0.firstVideoNanos == 0 }.count)
+        j.add("late_join", late)
+
+        var stuck = JSONLine()
+        stuck.add("players", bench.stalled)
+        stuck.add("connected", stalledReports.count)
+        stuck.add("closed_by_server", stalledReports.filter(\.closed).count)
+        j.add("stalled", stuck)
 
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

@@ -98,3 +98,57 @@ for chunkSize in [128, 4096] {
 }
 let amf = median(try (0..<rounds).map { _ in try amf0RoundTrips(iterations: 100_000) })
 print(String(format: "\nAMF0 onMetaData encode+decode: %.0f per second", amf))
+
+/// One publisher, `players` players: nanoseconds and allocations per
+/// delivered frame through the relay's own fan-out path (no kernel).
+func fanOut(players: Int, frames: Int) throws -> (nsPerDelivery: Double, mallocsPerFrame: Double?, mallocsPerDelivery: Double?) {
+    let rig = try FanOutRig(players: players)
+    func video(_ i: Int) -> ByteBuffer {
+        var b = ByteBuffer(bytes: [i % 60 == 0 ? 0x17 : 0x27, 0x01, 0, 0, 0])
+        b.writeRepeatingByte(UInt8(truncatingIfNeeded: i), count: 10_000)  // 2.4 Mbit/s at 30 fps
+        return b
+    }
+    var audio = ByteBuffer(bytes: [0xAF, 0x01])
+    audio.writeRepeatingByte(0x11, count: 370)
+    var elapsed: UInt64 = 0
+    var mallocs = 0, counted = true
+    var frame = 0
+    func publishBatch(_ n: Int) {
+        for _ in 0..<n {
+            // 30 video and 47 AAC frames a second, interleaved by time.
+            if frame % 5 < 2 {
+                rig.publish(typeID: RTMPMessageType.video, timestamp: UInt32(frame / 5 * 2 * 33), payload: video(frame))
+            } else {
+                rig.publish(typeID: RTMPMessageType.audio, timestamp: UInt32(frame * 21 / 3), payload: audio)
+            }
+            frame += 1
+        }
+    }
+    publishBatch(200)  // warm up: caches, queues and buffers at their steady sizes
+    _ = try rig.discardOutput()
+    let batch = 50
+    for _ in 0..<(frames / batch) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let (_, m) = countingAllocations { publishBatch(batch) }
+        elapsed &+= DispatchTime.now().uptimeNanoseconds - start
+        if let m { mallocs += m } else { counted = false }
+        _ = try rig.discardOutput()
+    }
+    let measured = Double(frames / batch * batch)
+    return (Double(elapsed) / measured / Double(players),
+            counted ? Double(mallocs) / measured : nil,
+            counted ? Double(mallocs) / measured / Double(players) : nil)
+}
+
+print("\nfan-out, one frame to N players through LiveStream → LoopMailbox → PlayerSink → RTMPOutput on EmbeddedChannels (median of \(rounds)):")
+print("| players | ns per delivered frame | allocations per frame | allocations per delivered frame |")
+print("|---|---|---|---|")
+for players in [1, 100, 1000] {
+    let runs = try (0..<rounds).map { _ in try fanOut(players: players, frames: players >= 1000 ? 1000 : 5000) }
+    let ns = median(runs.map(\.nsPerDelivery))
+    let perFrame = runs.compactMap(\.mallocsPerFrame)
+    let perDelivery = runs.compactMap(\.mallocsPerDelivery)
+    print(String(format: "| %d | %.0f | %@ | %@ |", players, ns,
+                 perFrame.isEmpty ? "n/a (run scripts/microbench)" : String(format: "%.1f", median(perFrame)),
+                 perDelivery.isEmpty ? "n/a" : String(format: "%.3f", median(perDelivery))))
+}
