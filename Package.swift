@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.2.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        // The HTTP API's /metrics.
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // rtmp-bench's latency percentiles.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
@@ -68,6 +70,19 @@ let package = Package(
             name: "Terminal",
             dependencies: ["CNcurses", "Dashboard", "Relay"]
         ),
+        // The HTTP endpoint (--http): JSON API over the snapshot and control API.
+        .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "Relay",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // A small RTMP client: interop tests (Enhanced RTMP publishing) and rtmp-bench.
         .target(
             name: "RTMPClient",
@@ -81,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "rtmp-top",
             dependencies: [
-                "Relay", "Dashboard", "Terminal",
+                "Relay", "Dashboard", "Terminal", "HTTPAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -124,6 +139,15 @@ let package = Package(
             dependencies: ["TestSupport", "Media", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
+            name: "HTTPAPITests",
+            dependencies: [
+                "TestSupport", "HTTPAPI", "Relay", "RTMP", "RTMPClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "RelayTests",
             dependencies: [
                 "TestSupport", "Relay", "RTMP", "Media", "RTMPClient",
@@ -136,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "TestSupport", "Relay", "RTMP", "Media", "RTMPClient",
+                "TestSupport", "Relay", "RTMP", "Media", "RTMPClient", "HTTPAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

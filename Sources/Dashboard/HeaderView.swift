@@ -34,11 +34,12 @@ enum HeaderView {
         if waiting > 0 { parts.append("\(waiting) waiting") }
         if !parts.isEmpty { streamSummary += " (" + parts.joined(separator: ", ") + ")" }
 
-        TextRun.draw([
-            TextRun(version, theme.title),
-            TextRun("  Listen: ", theme.label), TextRun(snapshot.listenAddress, theme.value),
-            TextRun("  Uptime: ", theme.label), TextRun(uptime, theme.value),
-        ], x: 0, y: rows[0], into: &screen)
+        var first = [TextRun(version, theme.title), TextRun("  Listen: ", theme.label), TextRun(snapshot.listenAddress, theme.value)]
+        if let http = snapshot.httpAddress {
+            first += [TextRun("  HTTP: ", theme.label), TextRun(http, theme.value)]
+        }
+        first += [TextRun("  Uptime: ", theme.label), TextRun(uptime, theme.value)]
+        TextRun.draw(first, x: 0, y: rows[0], into: &screen)
         TextRun.draw([
             TextRun("Connections: ", theme.label), TextRun("\(snapshot.connections.count)", theme.value),
             TextRun("  Streams: ", theme.label), TextRun(streamSummary, theme.value),

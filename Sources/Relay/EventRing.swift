@@ -4,20 +4,21 @@ import DequeModule
 
 /// The last few hundred notable events, for the dashboard's event pane.
 final class EventRing: Sendable {
-    private let events = NIOLockedValueBox(Deque<ServerEvent>())
+    private let events = NIOLockedValueBox((ring: Deque<ServerEvent>(), lastID: UInt64(0)))
     let capacity: Int
 
     init(capacity: Int = 200) {
         self.capacity = capacity
     }
 
-    func add(_ message: String, connectionID: UInt64? = nil, streamKey: String? = nil) {
-        let e = ServerEvent(time: Date(), message: message, connectionID: connectionID, streamKey: streamKey)
-        events.withLockedValue { ring in
-            ring.append(e)
-            if ring.count > capacity { ring.removeFirst() }
+    func add(_ kind: ServerEvent.Kind, _ message: String, connectionID: UInt64? = nil, streamKey: String? = nil) {
+        let now = Date()
+        events.withLockedValue { state in
+            state.lastID &+= 1
+            state.ring.append(ServerEvent(id: state.lastID, kind: kind, time: now, message: message, connectionID: connectionID, streamKey: streamKey))
+            if state.ring.count > capacity { state.ring.removeFirst() }
         }
     }
 
-    var all: [ServerEvent] { events.withLockedValue { Array($0) } }
+    var all: [ServerEvent] { events.withLockedValue { Array($0.ring) } }
 }

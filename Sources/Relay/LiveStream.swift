@@ -307,7 +307,8 @@ public final class LiveStream: @unchecked Sendable {
                 bitrateHistory: Array(stats.history),
                 gopCachedFrames: gop.frames.count, gopCachedBytes: gop.bytes,
                 metadata: metadataValues.map { ($0.key, Self.describe($0.value)) }.map { MetadataEntry(key: $0.0, value: $0.1) },
-                recording: recording
+                recording: recording,
+                videoBytesIn: stats.videoBytes, audioBytesIn: stats.audioBytes
             )
         }
     }

@@ -22,6 +22,7 @@ public final class RTMPServer: Sendable {
     private let ownsGroup: Bool
     let state: ServerState
     private let listener: NIOLockedValueBoxChannel = NIOLockedValueBoxChannel()
+    private let httpAddress = NIOLockedValueBox<String?>(nil)
 
     public init(configuration: ServerConfiguration, logger: Logger, group: MultiThreadedEventLoopGroup? = nil) {
         self.configuration = configuration
@@ -61,7 +62,7 @@ public final class RTMPServer: Sendable {
             throw StartError.bindFailed(address: address, reason: "no local address after bind")
         }
         state.logger.info("listening", metadata: ["address": "\(Self.describe(bound))", "chunk_size": "\(config.chunkSize)", "gop_cache": "\(config.gopCache)", "join_burst_ms": "\(config.gopLimits.joinBurstMilliseconds)"])
-        state.events.add("listening on \(Self.describe(bound))")
+        state.events.add(.listening, "listening on \(Self.describe(bound))")
         // One sampler for bitrates, on one loop.
         group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             for stream in state.registry.all { stream.sampleRates(interval: 1) }
@@ -99,6 +100,12 @@ public final class RTMPServer: Sendable {
 
     public var localAddress: SocketAddress? { listener.get()?.localAddress }
 
+    /// Where the HTTP API answers (set by whoever starts it), for the snapshot.
+    public func noteHTTPAddress(_ address: String?) { httpAddress.withLockedValue { $0 = address } }
+
+    /// The loops every connection runs on (the HTTP endpoint shares them).
+    public var eventLoopGroup: EventLoopGroup { group }
+
     // MARK: control API
 
     /// Disconnects a connection by id. Returns false if there is none.
@@ -107,7 +114,7 @@ public final class RTMPServer: Sendable {
         guard let c = state.connection(connectionID) else { return false }
         c.details.withLockedValue { $0.closeReason = reason }
         state.logger.info("kick", metadata: ["conn_id": "\(connectionID)", "reason": "\(reason)"])
-        state.events.add("kicked connection \(connectionID)", connectionID: connectionID)
+        state.events.add(.kick, "kicked connection \(connectionID)", connectionID: connectionID)
         c.channel.close(promise: nil)
         return true
     }
@@ -135,7 +142,7 @@ public final class RTMPServer: Sendable {
     }
 
     public func snapshot() -> ServerSnapshot {
-        let connections = state.allConnections
+        let (connections, closedIn, closedOut) = state.connectionsAndClosedBytes()
         let byKey = Dictionary(grouping: connections.filter { $0.details.withLockedValue { $0.role } == .player }) {
             $0.details.withLockedValue { $0.streamKey?.description ?? "" }
         }
@@ -150,7 +157,13 @@ public final class RTMPServer: Sendable {
             streams: streams, connections: all, recentEvents: state.events.all,
             totalBytesIn: all.reduce(0) { $0 &+ $1.bytesIn }, totalBytesOut: all.reduce(0) { $0 &+ $1.bytesOut },
             totalInBps: all.reduce(0) { $0 + $1.inBps }, totalOutBps: all.reduce(0) { $0 + $1.outBps },
-            recordDirectory: configuration.recording.directory, version: RTMPTopVersion.current)
+            recordDirectory: configuration.recording.directory, version: RTMPTopVersion.current,
+            httpAddress: httpAddress.withLockedValue { $0 },
+            lifetime: LifetimeCounters(
+                connectionsAccepted: state.counters.connectionsAccepted.load(ordering: .relaxed),
+                bytesIn: closedIn &+ all.reduce(0) { $0 &+ $1.bytesIn },
+                bytesOut: closedOut &+ all.reduce(0) { $0 &+ $1.bytesOut },
+                errorsByReason: state.counters.errorsByReason))
     }
 
     /// Stops accepting, tells every client, closes them and stops the loops.

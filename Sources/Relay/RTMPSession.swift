@@ -77,7 +77,7 @@ final class RTMPSession: ChannelInboundHandler {
             "bytes_out": "\(info.bytesOut.load(ordering: .relaxed))",
             "duration_s": "\(Int(Date().timeIntervalSince(info.connectedAt)))",
         ])
-        server.events.add("connection \(info.id) closed: \(reason)", connectionID: info.id)
+        server.events.add(.close, "connection \(info.id) closed: \(reason)", connectionID: info.id)
         server.removeConnection(info.id)
         self.context = nil
         output = nil
@@ -91,6 +91,7 @@ final class RTMPSession: ChannelInboundHandler {
         }
         let text = String(describing: error)
         logger.warning("closing connection: bad input", metadata: ["error": "\(text)"])
+        server.counters.noteError(Self.errorReason(error))
         close(reason: "protocol error: \(text)")
     }
 
@@ -105,6 +106,21 @@ final class RTMPSession: ChannelInboundHandler {
             close(reason: "peer closed its side")
         } else {
             context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    /// The error counters' label for what ended a connection: a fixed word per kind.
+    static func errorReason(_ error: Error) -> String {
+        switch error {
+        case is HandshakeError: return "handshake"
+        case is AMF0Error: return "amf"
+        case let e as RTMPError:
+            switch e {
+            case .malformedCommand: return "command"
+            case .messageTooLarge, .tooManyChunkStreams, .bufferedBytesExceeded: return "limit"
+            default: return "chunk"
+            }
+        default: return "other"
         }
     }
 
@@ -129,16 +145,19 @@ final class RTMPSession: ChannelInboundHandler {
         if !handshakeDone {
             if UInt64(Date().timeIntervalSince(info.connectedAt) * 1e9) > UInt64(config.handshakeTimeout.nanoseconds) {
                 logger.info("handshake timeout")
-                close(reason: "handshake timeout")
+                server.counters.noteError("handshake_timeout")
+            close(reason: "handshake timeout")
             }
             return
         }
         if publishing == nil && playing == nil && silentIn > UInt64(config.idleTimeout.nanoseconds) {
+            server.counters.noteError("idle_timeout")
             close(reason: "idle timeout")
             return
         }
         if publishing != nil && silentIn > UInt64(config.publisherTimeout.nanoseconds) {
             logger.warning("publisher silent, closing")
+            server.counters.noteError("publisher_timeout")
             close(reason: "publisher timeout")
             return
         }
@@ -152,6 +171,7 @@ final class RTMPSession: ChannelInboundHandler {
         }
         if let p = playing, let since = p.unwritableSinceNanos, now - since > UInt64(config.stuckPlayerTimeout.nanoseconds) {
             logger.warning("player too slow, disconnecting", metadata: ["stuck_s": "\((now - since) / 1_000_000_000)", "dropped": "\(p.drops.total)"])
+            server.counters.noteError("player_stalled")
             close(reason: "player too slow")
         }
     }
@@ -313,7 +333,7 @@ final class RTMPSession: ChannelInboundHandler {
         // Enhanced RTMP: answer with the FourCCs we relay when the client asks.
         send(NetReply.connectResult(transactionID: c.transactionID, objectEncoding: c.objectEncoding,
                                     fourCcList: c.asksForFourCcList ? EnhancedRTMPCodecs.fourCcList : nil))
-        server.events.add("connect \(info.remote) app=\(c.app)", connectionID: info.id)
+        server.events.add(.connect, "connect \(info.remote) app=\(c.app)", connectionID: info.id)
     }
 
     private func streamKey(_ command: String, streamName raw: String) throws -> StreamKey {
@@ -339,7 +359,7 @@ final class RTMPSession: ChannelInboundHandler {
             return
         case .evicted(let old):
             logger.warning("evicting stale publisher", metadata: ["stream_key": "\(key)", "old_conn_id": "\(old.id)"])
-            server.events.add("evicted stale publisher \(old.id) of \(key)", connectionID: old.id, streamKey: key.description)
+            server.events.add(.evict, "evicted stale publisher \(old.id) of \(key)", connectionID: old.id, streamKey: key.description)
             old.details.withLockedValue { $0.closeReason = "evicted by a new publisher" }
             old.channel.close(promise: nil)
         case .granted:
@@ -352,7 +372,7 @@ final class RTMPSession: ChannelInboundHandler {
         }
         logger[metadataKey: "stream_key"] = "\(key)"
         logger.info("publish", metadata: ["type": "\(type)"])
-        server.events.add("publish \(key) from \(info.remote)", connectionID: info.id, streamKey: key.description)
+        server.events.add(.publish, "publish \(key) from \(info.remote)", connectionID: info.id, streamKey: key.description)
         send(ControlMessage.userControl(.streamBegin(streamID: messageStreamID)).message)
         send(NetReply.status(.publishStart, "\(key) is now published.", messageStreamID: messageStreamID))
         if server.configuration.recordAll {
@@ -368,7 +388,7 @@ final class RTMPSession: ChannelInboundHandler {
         server.registry.release(p.stream)
         info.details.withLockedValue { $0.role = .connected }
         logger.info("publisher gone", metadata: ["stream_key": "\(p.stream.key)"])
-        server.events.add("publisher left \(p.stream.key)", connectionID: info.id, streamKey: p.stream.key.description)
+        server.events.add(.unpublish, "publisher left \(p.stream.key)", connectionID: info.id, streamKey: p.stream.key.description)
         if let reason, context?.channel.isActive == true {
             send(NetReply.status(.unpublishSuccess, reason, messageStreamID: p.messageStreamID))
         }
@@ -399,7 +419,7 @@ final class RTMPSession: ChannelInboundHandler {
 
         let (burst, live) = stream.subscribe(sink)
         logger.info("play", metadata: ["live": "\(live)", "burst_frames": "\(burst.count)"])
-        server.events.add("play \(key) by \(info.remote)", connectionID: info.id, streamKey: key.description)
+        server.events.add(.play, "play \(key) by \(info.remote)", connectionID: info.id, streamKey: key.description)
         logger.info("subscriber added", metadata: ["players": "\(stream.playerCount)"])
         sink.start(burst: burst)
     }
@@ -411,7 +431,7 @@ final class RTMPSession: ChannelInboundHandler {
         server.registry.release(p.stream)
         info.details.withLockedValue { $0.role = .connected }
         logger.info("subscriber removed", metadata: ["stream_key": "\(p.stream.key)", "players": "\(p.stream.playerCount)", "dropped": "\(p.drops.total)"])
-        server.events.add("player left \(p.stream.key)", connectionID: info.id, streamKey: p.stream.key.description)
+        server.events.add(.stop, "player left \(p.stream.key)", connectionID: info.id, streamKey: p.stream.key.description)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

@@ -10,21 +10,7 @@ import NIOCore
 /// recorder and even the stream are gone, so the snapshot still shows it.
 /// `LiveStream` knows nothing of this: a recorder is one more sink to it.
 final class RecordingController: Sendable {
-    enum ControlError: Error, CustomStringConvertible {
-        case noSuchStream(String)
-        case notLive(String)
-        case alreadyRecording(String)
-        case cannotCreateDirectory(String, String)
-
-        var description: String {
-            switch self {
-            case .noSuchStream(let key): return "no stream \(key)"
-            case .notLive(let key): return "\(key) has no publisher"
-            case .alreadyRecording(let key): return "\(key) is already being recorded"
-            case .cannotCreateDirectory(let dir, let why): return "cannot create record directory \(dir): \(why)"
-            }
-        }
-    }
+    typealias ControlError = RecordingControlError
 
     /// One stream key's recording state.
     private struct Entry {
@@ -79,7 +65,7 @@ final class RecordingController: Sendable {
                 e.active = nil
                 e.last = r
             }
-            events.add("recording of \(key) ended", streamKey: key.description)
+            events.add(.recordingStop, "recording of \(key) ended", streamKey: key.description)
         }
         // Reserve the key first, so two starts at once cannot both record it.
         let reserved = entries.withLockedValue { state -> Bool in
@@ -95,7 +81,7 @@ final class RecordingController: Sendable {
             update(key) { $0.active = nil }
             throw ControlError.notLive(key.description)
         }
-        events.add("recording \(key)", streamKey: key.description)
+        events.add(.recordingStart, "recording \(key)", streamKey: key.description)
     }
 
     /// Stops (and finalises) a stream's recording; false if none runs.
@@ -140,6 +126,23 @@ final class RecordingController: Sendable {
                let oldest = state.byKey.filter({ $0.value.active == nil }).min(by: { $0.value.touched < $1.value.touched })?.key {
                 state.byKey[oldest] = nil
             }
+        }
+    }
+}
+
+/// Why a recording could not be started (the control API's answer).
+public enum RecordingControlError: Error, CustomStringConvertible, Sendable {
+    case noSuchStream(String)
+    case notLive(String)
+    case alreadyRecording(String)
+    case cannotCreateDirectory(String, String)
+
+    public var description: String {
+        switch self {
+        case .noSuchStream(let key): return "no stream \(key)"
+        case .notLive(let key): return "\(key) has no publisher"
+        case .alreadyRecording(let key): return "\(key) is already being recorded"
+        case .cannotCreateDirectory(let dir, let why): return "cannot create record directory \(dir): \(why)"
         }
     }
 }

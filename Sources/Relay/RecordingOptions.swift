@@ -18,7 +18,7 @@ public struct RecordingOptions: Sendable {
 }
 
 /// What the snapshot says about a stream's recording.
-public struct RecordingSnapshot: Sendable, Equatable {
+public struct RecordingSnapshot: Sendable, Equatable, Encodable {
     public var isRecording: Bool
     /// The file being written (or the last one written).
     public var path: String?

@@ -7,6 +7,8 @@ public struct ServerSnapshot: Sendable {
     public var takenAt: Date
     public var startedAt: Date
     public var listenAddress: String
+    /// Where the HTTP API answers, when `--http` is on.
+    public var httpAddress: String?
     public var streams: [StreamSnapshot]
     /// Every connection, including those not (yet) publishing or playing.
     public var connections: [ConnectionSnapshot]
@@ -18,13 +20,17 @@ public struct ServerSnapshot: Sendable {
     public var totalOutBps: Double
     public var recordDirectory: String
     public var version: String
+    /// Counters over the process's life (closed connections included).
+    public var lifetime: LifetimeCounters
 
     public var uptime: TimeInterval { takenAt.timeIntervalSince(startedAt) }
 
     public init(takenAt: Date, startedAt: Date, listenAddress: String, streams: [StreamSnapshot], connections: [ConnectionSnapshot],
                 recentEvents: [ServerEvent], totalBytesIn: UInt64, totalBytesOut: UInt64, totalInBps: Double, totalOutBps: Double,
-                recordDirectory: String, version: String) {
+                recordDirectory: String, version: String, httpAddress: String? = nil, lifetime: LifetimeCounters = LifetimeCounters()) {
         self.takenAt = takenAt
+        self.lifetime = lifetime
+        self.httpAddress = httpAddress
         self.startedAt = startedAt
         self.listenAddress = listenAddress
         self.streams = streams
@@ -39,7 +45,7 @@ public struct ServerSnapshot: Sendable {
     }
 }
 
-public struct StreamSnapshot: Sendable {
+public struct StreamSnapshot: Sendable, Encodable {
     public var key: String
     public var app: String
     public var name: String
@@ -50,6 +56,9 @@ public struct StreamSnapshot: Sendable {
     public var audio: AudioSnapshot?
     public var frameRate: Double?
     public var bytesIn: UInt64
+    /// Of `bytesIn`, the audio and video payloads.
+    public var videoBytesIn: UInt64
+    public var audioBytesIn: UInt64
     public var videoFrames: UInt64
     public var audioFrames: UInt64
     public var keyframes: UInt64
@@ -72,7 +81,10 @@ public struct StreamSnapshot: Sendable {
     public init(key: String, app: String, name: String, publisher: ConnectionSnapshot?, publishedAt: Date?, players: [ConnectionSnapshot],
                 video: VideoSnapshot?, audio: AudioSnapshot?, frameRate: Double?, bytesIn: UInt64, videoFrames: UInt64, audioFrames: UInt64,
                 keyframes: UInt64, droppedVideo: UInt64, droppedAudio: UInt64, bitrateBps: Double, videoBitrateBps: Double, audioBitrateBps: Double,
-                bitrateHistory: [Double], gopCachedFrames: Int, gopCachedBytes: Int, metadata: [MetadataEntry], recording: RecordingSnapshot?) {
+                bitrateHistory: [Double], gopCachedFrames: Int, gopCachedBytes: Int, metadata: [MetadataEntry], recording: RecordingSnapshot?,
+                videoBytesIn: UInt64 = 0, audioBytesIn: UInt64 = 0) {
+        self.videoBytesIn = videoBytesIn
+        self.audioBytesIn = audioBytesIn
         self.key = key
         self.app = app
         self.name = name
@@ -99,7 +111,7 @@ public struct StreamSnapshot: Sendable {
     }
 }
 
-public struct MetadataEntry: Sendable, Equatable {
+public struct MetadataEntry: Sendable, Equatable, Encodable {
     public var key: String
     public var value: String
     public init(key: String, value: String) {
@@ -108,7 +120,7 @@ public struct MetadataEntry: Sendable, Equatable {
     }
 }
 
-public struct VideoSnapshot: Sendable, Equatable {
+public struct VideoSnapshot: Sendable, Equatable, Encodable {
     public var codec: String
     public var profile: String?
     public var level: String?
@@ -128,7 +140,7 @@ public struct VideoSnapshot: Sendable, Equatable {
     }
 }
 
-public struct AudioSnapshot: Sendable, Equatable {
+public struct AudioSnapshot: Sendable, Equatable, Encodable {
     public var codec: String
     public var profile: String?
     public var sampleRate: Int?
@@ -149,7 +161,7 @@ public struct AudioSnapshot: Sendable, Equatable {
     }
 }
 
-public struct ConnectionSnapshot: Sendable {
+public struct ConnectionSnapshot: Sendable, Encodable {
     public var id: UInt64
     public var remote: String
     public var role: String
@@ -214,13 +226,26 @@ public struct ConnectionSnapshot: Sendable {
 }
 
 /// One line of the recent-events ring ("publish live/test", "player 7 left", …).
-public struct ServerEvent: Sendable, Equatable {
+public struct ServerEvent: Sendable, Equatable, Encodable {
+    /// What happened, for scripts that wait for one kind (the HTTP API's events).
+    public enum Kind: String, Sendable, Encodable {
+        case listening, connect, close, kick, publish, unpublish, evict, play, stop
+        case recordingStart = "recording_start"
+        case recordingStop = "recording_stop"
+        case info
+    }
+
+    /// Increases by one per event over the server's life (the ring forgets, ids do not repeat).
+    public var id: UInt64
+    public var kind: Kind
     public var time: Date
     public var message: String
     public var connectionID: UInt64?
     public var streamKey: String?
 
-    public init(time: Date, message: String, connectionID: UInt64? = nil, streamKey: String? = nil) {
+    public init(id: UInt64 = 0, kind: Kind = .info, time: Date, message: String, connectionID: UInt64? = nil, streamKey: String? = nil) {
+        self.id = id
+        self.kind = kind
         self.time = time
         self.message = message
         self.connectionID = connectionID

@@ -10,6 +10,7 @@ final class ServerState: Sendable {
     let configuration: ServerConfiguration
     let registry: StreamRegistry
     let events = EventRing()
+    let counters = ServerCounters()
     let logger: Logger
     let startedAt = Date()
     private let nextConnectionID = ManagedAtomic<UInt64>(1)
@@ -32,13 +33,28 @@ final class ServerState: Sendable {
 
     func makeConnection(remote: String, channel: Channel) -> ConnectionInfo {
         let id = nextConnectionID.loadThenWrappingIncrement(ordering: .relaxed)
+        counters.connectionsAccepted.wrappingIncrement(ordering: .relaxed)
         let info = ConnectionInfo(id: id, remote: remote, channel: channel)
         connections.withLockedValue { $0[id] = info }
         return info
     }
 
     func removeConnection(_ id: UInt64) {
-        connections.withLockedValue { $0[id] = nil }
+        // Under the table's lock, so a snapshot counts a closing connection
+        // once: in the table or in the closed totals (lifetime counters never dip).
+        connections.withLockedValue { table in
+            guard let info = table.removeValue(forKey: id) else { return }
+            counters.closedBytesIn.wrappingIncrement(by: info.bytesIn.load(ordering: .relaxed), ordering: .relaxed)
+            counters.closedBytesOut.wrappingIncrement(by: info.bytesOut.load(ordering: .relaxed), ordering: .relaxed)
+        }
+    }
+
+    /// The open connections and the bytes of the closed ones, at one instant.
+    func connectionsAndClosedBytes() -> (open: [ConnectionInfo], closedIn: UInt64, closedOut: UInt64) {
+        let (open, i, o) = connections.withLockedValue { table in
+            (Array(table.values), counters.closedBytesIn.load(ordering: .relaxed), counters.closedBytesOut.load(ordering: .relaxed))
+        }
+        return (open.sorted { $0.id < $1.id }, i, o)
     }
 
     func connection(_ id: UInt64) -> ConnectionInfo? {

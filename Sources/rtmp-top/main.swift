@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import HTTPAPI
 import Logging
 import NIOCore
 import Dashboard
@@ -73,6 +74,12 @@ struct RTMPTop: ParsableCommand {
     @Option(name: .long, help: "Split recordings into segments of this many megabytes, each starting on a keyframe (0 = one file).")
     var recordMaxSize: Int = 0
 
+    @Option(name: .long, help: "Serve the HTTP API on HOST:PORT (PORT or :PORT = 127.0.0.1). Off by default.")
+    var http: String?
+
+    @Option(name: .long, help: "Token the HTTP API wants on changes (Authorization: Bearer TOKEN), and on reads when it listens beyond loopback.")
+    var httpToken: String?
+
     @Option(name: .long, help: "Event loop threads (0 = one per core).")
     var threads: Int = 0
 
@@ -82,6 +89,8 @@ struct RTMPTop: ParsableCommand {
     var mergeWriteMs: Int = 0
 
     func validate() throws {
+        if let http { guard Self.httpAddress(http) != nil else { throw ValidationError("--http wants HOST:PORT, :PORT or PORT, got '\(http)'") } }
+        if let t = httpToken, t.isEmpty { throw ValidationError("--http-token must not be empty") }
         guard (0...256).contains(threads) else { throw ValidationError("--threads must be within 0...256") }
         guard (0...1000).contains(mergeWriteMs) else { throw ValidationError("--merge-write-ms must be within 0...1000") }
         guard recordMaxDuration >= 0, recordMaxSize >= 0 else { throw ValidationError("--record-max-duration and --record-max-size must be 0 or more") }
@@ -129,10 +138,23 @@ struct RTMPTop: ParsableCommand {
         config.recording.maxSizeBytes = Int64(recordMaxSize) * 1_000_000
 
         let server = RTMPServer(configuration: config, logger: logger)
+        let httpServer = HTTPAPIServer(server: server)
         do {
             try server.start()
+            if let http, let address = Self.httpAddress(http) {
+                var options = APIRouter.Options()
+                options.token = httpToken
+                let loopback = address.host.hasPrefix("127.") || address.host == "::1" || address.host == "localhost"
+                options.readsNeedToken = !loopback
+                let bound = try httpServer.start(host: address.host, port: address.port, options: options)
+                logger.info("http listening", metadata: ["address": "\(RTMPServer.describe(bound))", "token": "\(httpToken == nil ? "none" : "set")"])
+                if !loopback && httpToken == nil {
+                    logger.warning("the HTTP API listens beyond loopback without --http-token: anyone who reaches it can read stream keys, kick clients and record")
+                }
+            }
         } catch {
             FileHandle.standardError.write(Data("rtmp-top: \(error)\n".utf8))
+            server.shutdown(timeout: .milliseconds(100))
             throw ExitCode.failure
         }
 
@@ -185,6 +207,13 @@ struct RTMPTop: ParsableCommand {
         withExtendedLifetime((sources, stats)) {
             dispatchMain()
         }
+    }
+
+    /// `--http`: PORT and :PORT mean 127.0.0.1 (unlike --listen, whose empty host is every interface).
+    static func httpAddress(_ text: String) -> ListenAddress? {
+        if let port = Int(text), (0...65535).contains(port) { return ListenAddress(host: "127.0.0.1", port: port) }
+        if text.hasPrefix(":") { return ListenAddress("127.0.0.1" + text) }
+        return ListenAddress(text)
     }
 
     static func perform(_ action: DashboardAction, on server: RTMPServer, logger: Logger) {

@@ -38,6 +38,16 @@ final class RenderGoldenTests: XCTestCase {
         XCTAssertEqual(screen[x: 0, y: (row ?? 0) - 1].style.background, .default)
     }
 
+    func testHeaderNamesTheHTTPAddressWhenTheAPIIsOn() {
+        var snapshot = SampleSnapshots.busy
+        var screen = Screen(width: 120, height: 36)
+        DashboardRenderer.render(snapshot, state: DashboardState(), into: &screen, options: RenderOptions())
+        XCTAssertFalse(screen.lines[0].contains("HTTP:"), "off: not shown")
+        snapshot.httpAddress = "127.0.0.1:8080"
+        DashboardRenderer.render(snapshot, state: DashboardState(), into: &screen, options: RenderOptions())
+        XCTAssertTrue(screen.lines[0].contains("Listen: 0.0.0.0:1935  HTTP: 127.0.0.1:8080  Uptime:"), screen.lines[0])
+    }
+
     func testRecordingMarkIsRedAndBold() {
         var state = DashboardState()
         state.selectedStreamKey = "show/later"

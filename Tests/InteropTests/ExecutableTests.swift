@@ -64,6 +64,32 @@ final class ExecutableTests: XCTestCase {
         XCTAssertEqual(second.stderr.split(separator: "\n").count, 1, "one line: \(second.stderr)")
     }
 
+    /// `--http :0`: the log line after "listening" names the HTTP address,
+    /// curl gets JSON there; a busy HTTP port is one line and exit 1.
+    func testHTTPFlagServesTheAPIAndABusyHTTPPortIsAClearError() throws {
+        let dir = Fixtures.workDirectory(name)
+        let (p, first) = try launch(["--headless", "--listen", "127.0.0.1:0", "--http", ":0"], in: dir)
+        defer { p.signal(SIGTERM); p.wait(timeout: 5) }
+        XCTAssertEqual(first["msg"], "listening")
+        var httpLine: [String: String] = [:]
+        XCTAssertTrue(waitUntil(timeout: 10) {
+            let lines = p.stdout.split(separator: "\n")
+            guard lines.count >= 2, let obj = try? JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: String] else { return false }
+            httpLine = obj
+            return true
+        })
+        XCTAssertEqual(httpLine["msg"], "http listening", "the line after listening")
+        let http = try XCTUnwrap(httpLine["address"])
+        XCTAssertTrue(http.hasPrefix("127.0.0.1:"), ":PORT binds loopback: \(http)")
+        let r = try ChildProcess.run(try Tool.path("curl"), ["-s", "--max-time", "5", "http://\(http)/api/v1/server"], in: dir, timeout: 10)
+        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+        XCTAssertEqual((doc["listen"] as? [String: Any])?["http"] as? String, http)
+        let second = try ChildProcess.run(binary, ["--headless", "--listen", "127.0.0.1:0", "--http", http], in: dir, timeout: 20)
+        XCTAssertEqual(second.status, 1)
+        XCTAssertTrue(second.stderr.contains("address already in use"), second.stderr)
+        XCTAssertEqual(second.stderr.split(separator: "\n").count, 1, "one line: \(second.stderr)")
+    }
+
     func testVersionAndHelp() throws {
         let dir = Fixtures.workDirectory(name)
         let v = try ChildProcess.run(binary, ["--version"], in: dir, timeout: 20)

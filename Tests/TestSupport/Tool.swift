@@ -20,6 +20,17 @@ public enum Tool {
         throw XCTSkip(why)
     }
 
+    /// The Python of the venv scripts/test makes (prometheus_client and
+    /// the like installed), from `RTMP_TOP_TEST_PYTHON`.
+    public static func testPython() throws -> String {
+        if let p = ProcessInfo.processInfo.environment["RTMP_TOP_TEST_PYTHON"], FileManager.default.isExecutableFile(atPath: p) { return p }
+        let why = "RTMP_TOP_TEST_PYTHON is not set to the test venv's python; scripts/test makes it"
+        if ProcessInfo.processInfo.environment["CI"].map({ !$0.isEmpty }) == true {
+            throw MissingTool(description: why)
+        }
+        throw XCTSkip(why)
+    }
+
     public struct MissingTool: Error, CustomStringConvertible {
         public var description: String
     }

@@ -1,0 +1,85 @@
+import NIOCore
+import NIOHTTP1
+
+/// One HTTP connection: gathers a request (head and a body of at most
+/// `maxBody` bytes), asks the router, writes the answer. Keep-alive as the
+/// client asks; a body over the limit gets 413 and the connection closes.
+final class APIHTTPHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    static let maxBody = 64 << 10
+
+    private enum State {
+        case idle
+        case reading(HTTPRequestHead, [UInt8])
+        /// Too big: answered 413 already; the rest of the body is read and
+        /// dropped (closing with unread bytes would reset the connection
+        /// before the client reads the answer), then the connection closes.
+        case discarding
+    }
+
+    private let router: APIRouter
+    private var state = State.idle
+
+    init(router: APIRouter) {
+        self.router = router
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), state) {
+        case (.head(let head), _):
+            if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > Self.maxBody {
+                refuse(context: context, head: head)
+            } else {
+                state = .reading(head, [])
+            }
+        case (.body(var chunk), .reading(let head, var body)):
+            if body.count + chunk.readableBytes > Self.maxBody {
+                refuse(context: context, head: head)
+                return
+            }
+            body += chunk.readBytes(length: chunk.readableBytes) ?? []
+            state = .reading(head, body)
+        case (.body, _):
+            break
+        case (.end, .reading(let head, let body)):
+            state = .idle
+            let request = APIRequest(method: head.method, uri: head.uri, headers: head.headers, body: body,
+                                     fromLoopback: Self.isLoopback(context.remoteAddress))
+            write(context: context, head: head, router.respond(to: request), close: !head.isKeepAlive)
+        case (.end, .discarding):
+            context.close(promise: nil)
+        case (.end, .idle):
+            break
+        }
+    }
+
+    private func refuse(context: ChannelHandlerContext, head: HTTPRequestHead) {
+        state = .discarding
+        write(context: context, head: head, .error(.payloadTooLarge, "request bodies are limited to \(Self.maxBody) bytes"), close: false, announceClose: true)
+    }
+
+    private func write(context: ChannelHandlerContext, head: HTTPRequestHead, _ response: APIResponse, close: Bool, announceClose: Bool = false) {
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.count)")
+        if close || announceClose { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if head.method != .HEAD, !response.body.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
+        }
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if close { done.whenComplete { [context] _ in context.close(promise: nil) } }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // Malformed HTTP: NIO's error handler has answered 400; just close.
+        context.close(promise: nil)
+    }
+
+    static func isLoopback(_ address: SocketAddress?) -> Bool {
+        guard let ip = address?.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+}

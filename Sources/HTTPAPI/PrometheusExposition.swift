@@ -1,0 +1,52 @@
+import Foundation
+import Prometheus
+import Relay
+
+/// `/metrics`: the snapshot as Prometheus text, through swift-prometheus.
+/// A fresh collector registry per scrape, filled from one snapshot: tests
+/// run many servers in one process (swift-metrics' global bootstrap could
+/// serve only one), a gone stream's series go with it, and every series of
+/// a scrape describes the same instant. Bytes, not bits; counters end in
+/// `_total`.
+enum PrometheusExposition {
+    static func text(_ s: ServerSnapshot) -> [UInt8] {
+        let registry = PrometheusCollectorRegistry()
+
+        func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ value: Double) {
+            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels).set(value)
+        }
+        func counter(_ name: String, _ help: String, _ labels: [(String, String)] = [], _ value: UInt64) {
+            registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "total", helpText: help), labels: labels)
+                .increment(by: Int64(clamping: value))
+        }
+
+        gauge("process_start_time_seconds", "Start time of the process since the Unix epoch, in seconds.", [], s.startedAt.timeIntervalSince1970)
+        for role in ["handshaking", "connected", "publisher", "player"] {
+            gauge("rtmp_connections", "Open RTMP connections, by role.", [("role", role)], Double(s.connections.filter { $0.role == role }.count))
+        }
+        gauge("rtmp_streams", "Streams with a publisher or waiting players.", [], Double(s.streams.count))
+        counter("rtmp_connections_accepted", "RTMP connections accepted since start.", [], s.lifetime.connectionsAccepted)
+        counter("rtmp_received_bytes", "Bytes read from every RTMP connection since start.", [], s.lifetime.bytesIn)
+        counter("rtmp_sent_bytes", "Bytes written to every RTMP connection since start.", [], s.lifetime.bytesOut)
+        for (reason, n) in s.lifetime.errorsByReason.sorted(by: { $0.key < $1.key }) {
+            counter("rtmp_connection_errors", "Connections closed for bad input or a timeout, by reason.", [("reason", reason)], n)
+        }
+        for st in s.streams {
+            let l = [("app", st.app), ("name", st.name)]
+            gauge("rtmp_stream_live", "1 while the stream has a publisher.", l, st.isLive ? 1 : 0)
+            gauge("rtmp_stream_players", "Players of the stream.", l, Double(st.players.count))
+            counter("rtmp_stream_received_bytes", "Media bytes received from the stream's publishers, by track.", l + [("track", "video")], st.videoBytesIn)
+            counter("rtmp_stream_received_bytes", "Media bytes received from the stream's publishers, by track.", l + [("track", "audio")], st.audioBytesIn)
+            counter("rtmp_stream_sent_bytes", "Bytes sent to the stream's current players.", l, st.players.reduce(0) { $0 &+ $1.bytesOut })
+            counter("rtmp_stream_dropped_frames", "Frames dropped for slow players, by track.", l + [("track", "video")], st.droppedVideo)
+            counter("rtmp_stream_dropped_frames", "Frames dropped for slow players, by track.", l + [("track", "audio")], st.droppedAudio)
+            counter("rtmp_stream_frames", "Frames received, by track.", l + [("track", "video")], st.videoFrames)
+            counter("rtmp_stream_frames", "Frames received, by track.", l + [("track", "audio")], st.audioFrames)
+            if let r = st.recording {
+                gauge("rtmp_stream_recording", "1 while the stream is being recorded.", l, r.isRecording ? 1 : 0)
+                gauge("rtmp_stream_recording_bytes", "Bytes written by the stream's current or last recording.", l, Double(r.bytesWritten))
+            }
+        }
+        return registry.emitToBuffer()
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import HTTPAPI
+import Relay
+import TestSupport
+import XCTest
+
+/// The HTTP API over a real socket with `curl`, while the real ffmpeg
+/// publishes and plays: the stream's JSON, kicking a player (its ffmpeg
+/// ends), recording start/stop (ffprobe reads the file), and the errors.
+final class HTTPAPIInteropTests: XCTestCase {
+    var work: URL!
+    var server: TestServer!
+    var http: HTTPAPIServer!
+    var base = ""
+
+    override func setUpWithError() throws {
+        work = Fixtures.workDirectory(name)
+        server = try TestServer(directory: work) { $0.recording.directory = self.work.appendingPathComponent("rec").path }
+        http = HTTPAPIServer(server: server.server)
+        var options = APIRouter.Options()
+        options.token = "s3cret"
+        let bound = try http.start(host: "127.0.0.1", port: 0, options: options)
+        base = "http://127.0.0.1:\(bound.port ?? 0)"
+    }
+
+    override func tearDown() {
+        http?.stop()
+        server?.stop()
+    }
+
+    /// curl's status and body (`-w` puts the status on the last line).
+    private func curl(_ method: String, _ path: String, token: String? = nil, body: URL? = nil) throws -> (status: Int, json: [String: Any]) {
+        var args = ["-s", "-X", method, "-w", "\n%{http_code}", "--max-time", "5"]
+        if let token { args += ["-H", "Authorization: Bearer \(token)"] }
+        if let body { args += ["--data-binary", "@\(body.path)", "-H", "Content-Type: application/octet-stream", "-H", "Expect:"] }
+        let r = try ChildProcess.run(try Tool.path("curl"), args + [base + path], in: work, timeout: 10)
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let status = Int(lines.last ?? "") ?? -1
+        let text = lines.dropLast().joined(separator: "\n")
+        let json = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        return (status, json)
+    }
+
+    func testCurlSeesWhatFFmpegSendsKicksAPlayerAndRecords() throws {
+        let source = try Fixtures.h264aac(seconds: 10, gop: 30, size: "1280x720", name: "http-720p-10s.flv")
+        let ffmpeg = try Tool.path("ffmpeg")
+        let publisher = try ChildProcess(ffmpeg, ["-hide_banner", "-loglevel", "error", "-re", "-i", source.path, "-c", "copy", "-f", "flv", server.url("live/api")],
+                                         in: work, name: "ffmpeg-publish").start()
+        defer { _ = publisher.wait(timeout: 15) }
+        let players = try (0..<2).map { i in
+            try ChildProcess(ffmpeg, ["-hide_banner", "-loglevel", "error", "-rw_timeout", "3000000", "-i", server.url("live/api"), "-c", "copy", "-f", "null", "-"],
+                             in: work, name: "ffmpeg-play-\(i)").start()
+        }
+        defer { for p in players { _ = p.wait(timeout: 15) } }
+        let live = server.waitFor(timeout: 8) { $0.streams.first?.players.count == 2 && $0.streams.first?.video?.width != nil && $0.streams.first?.audio != nil }
+        XCTAssertEqual(live.streams.first?.players.count, 2, "both ffmpeg players joined")
+
+        let stream = try curl("GET", "/api/v1/streams/live/api")
+        XCTAssertEqual(stream.status, 200)
+        XCTAssertEqual(stream.json["state"] as? String, "live")
+        let video = try XCTUnwrap(stream.json["video"] as? [String: Any])
+        XCTAssertEqual(video["codec"] as? String, "H.264")
+        XCTAssertEqual(video["width"] as? Int, 1280)
+        XCTAssertEqual(video["height"] as? Int, 720)
+        XCTAssertEqual((stream.json["audio"] as? [String: Any])?["codec"] as? String, "AAC")
+        let playerDocs = try XCTUnwrap(stream.json["players"] as? [[String: Any]])
+        XCTAssertEqual(playerDocs.count, 2)
+        let serverDoc = try curl("GET", "/api/v1/server")
+        XCTAssertEqual((serverDoc.json["totals"] as? [String: Any])?["live_streams"] as? Int, 1)
+
+        // Kick one player, as the dashboard's k does: that ffmpeg ends.
+        let id = try XCTUnwrap(playerDocs.first?["id"] as? Int)
+        XCTAssertEqual(try curl("DELETE", "/api/v1/connections/\(id)").status, 401, "changes need the token")
+        XCTAssertEqual(try curl("DELETE", "/api/v1/connections/\(id)", token: "s3cret").status, 200)
+        XCTAssertEqual(try curl("DELETE", "/api/v1/connections/\(id)", token: "s3cret").status, 404)
+        XCTAssertTrue(waitUntil(timeout: 5) { players.contains { !$0.isRunning } }, "the kicked ffmpeg exited")
+        XCTAssertTrue(players.contains { $0.isRunning }, "the other one plays on")
+
+        // Record two seconds; the stopped file is finalised and ffprobe reads it.
+        let started = try curl("POST", "/api/v1/streams/live/api/recording", token: "s3cret")
+        XCTAssertEqual(started.status, 201)
+        XCTAssertEqual(try curl("POST", "/api/v1/streams/live/api/recording", token: "s3cret").status, 409)
+        usleep(2_000_000)
+        let stopped = try curl("DELETE", "/api/v1/streams/live/api/recording", token: "s3cret")
+        XCTAssertEqual(stopped.status, 200)
+        let done = server.waitFor(timeout: 5) { $0.streams.first?.recording?.isRecording == false }
+        let path = try XCTUnwrap(done.streams.first?.recording?.path)
+        let probe = try ChildProcess.run(try Tool.path("ffprobe"), ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", path], in: work, timeout: 10)
+        XCTAssertEqual(probe.status, 0, probe.stderr)
+        XCTAssertTrue(probe.stdout.contains("h264") && probe.stdout.contains("aac"), probe.stdout)
+
+        // Errors are JSON with the right status.
+        let missing = try curl("GET", "/api/v1/nothing")
+        XCTAssertEqual(missing.status, 404)
+        XCTAssertEqual((missing.json["error"] as? [String: Any])?["status"] as? Int, 404)
+        XCTAssertEqual(try curl("PUT", "/api/v1/server").status, 405)
+        let big = work.appendingPathComponent("big.bin")
+        try Data(repeating: 0x41, count: 70 << 10).write(to: big)
+        XCTAssertEqual(try curl("POST", "/api/v1/streams/live/api/recording", token: "s3cret", body: big).status, 413)
+        let events = try curl("GET", "/api/v1/events?since=0")
+        let kinds = (events.json["events"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+        XCTAssertTrue(kinds.contains("publish") && kinds.contains("kick") && kinds.contains("recording_start"), "\(kinds)")
+        XCTAssertEqual(try curl("GET", "/api/v1/server").status, 200, "the endpoint still answers after all that")
+    }
+
+    /// Every sample of a /metrics page, parsed by prometheus_client's own
+    /// parser: "name{k=v,...}" -> value, labels sorted.
+    private func scrape() throws -> [String: Double] {
+        let page = work.appendingPathComponent("metrics-\(UUID().uuidString.prefix(6)).txt")
+        let r = try ChildProcess.run(try Tool.path("curl"), ["-s", "--max-time", "5", "-o", page.path, "-w", "%{http_code}", base + "/metrics"], in: work, timeout: 10)
+        XCTAssertEqual(r.stdout, "200")
+        let script = """
+        import json, sys
+        from prometheus_client.parser import text_string_to_metric_families
+        out = {}
+        for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+            for s in family.samples:
+                labels = ",".join(f"{k}={v}" for k, v in sorted(s.labels.items()))
+                out[f"{s.name}{{{labels}}}"] = s.value
+        print(json.dumps(out))
+        """
+        let parsed = try ChildProcess.run(try Tool.testPython(), ["-c", script, page.path], in: work, timeout: 20)
+        XCTAssertEqual(parsed.status, 0, "prometheus_client could not parse the page: \(parsed.stderr)")
+        return (try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Double]) ?? [:]
+    }
+
+    func testMetricsParseWithPrometheusClientCountersRiseAndAGoneStreamsSeriesGo() throws {
+        let source = try Fixtures.h264aac(seconds: 4, gop: 30, name: "metrics-4s.flv")
+        let publisher = try ChildProcess(try Tool.path("ffmpeg"), ["-hide_banner", "-loglevel", "error", "-re", "-i", source.path, "-c", "copy", "-f", "flv", server.url("live/m")],
+                                         in: work, name: "ffmpeg-publish").start()
+        defer { _ = publisher.wait(timeout: 10) }
+        server.waitFor(timeout: 5) { ($0.streams.first?.videoBytesIn ?? 0) > 0 }
+        let first = try scrape()
+        XCTAssertEqual(first["rtmp_streams{}"], 1)
+        XCTAssertEqual(first["rtmp_connections{role=publisher}"], 1)
+        XCTAssertEqual(first["rtmp_stream_live{app=live,name=m}"], 1)
+        XCTAssertNotNil(first["process_start_time_seconds{}"])
+        let video = "rtmp_stream_received_bytes_total{app=live,name=m,track=video}"
+        let audio = "rtmp_stream_received_bytes_total{app=live,name=m,track=audio}"
+        let v1 = try XCTUnwrap(first[video], "\(first.keys.sorted())")
+        usleep(1_000_000)
+        let second = try scrape()
+        XCTAssertGreaterThan(try XCTUnwrap(second[video]), v1, "counters rise between scrapes")
+        XCTAssertGreaterThan(try XCTUnwrap(second[audio]), try XCTUnwrap(first[audio]))
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(second["rtmp_received_bytes_total{}"]), try XCTUnwrap(first["rtmp_received_bytes_total{}"]))
+
+        // The publisher ends: the stream goes, and so do its series; the lifetime counters stay.
+        XCTAssertFalse(publisher.wait(timeout: 10).timedOut)
+        server.waitFor(timeout: 5) { $0.streams.isEmpty }
+        let after = try scrape()
+        XCTAssertEqual(after["rtmp_streams{}"], 0)
+        XCTAssertTrue(after.keys.filter { $0.hasPrefix("rtmp_stream_") }.isEmpty, "\(after.keys.sorted())")
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(after["rtmp_received_bytes_total{}"]), try XCTUnwrap(second["rtmp_received_bytes_total{}"]))
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(after["rtmp_connections_accepted_total{}"]), 1)
+    }
+
+    func testABusyPortIsAnError() throws {
+        let other = HTTPAPIServer(server: server.server)
+        let port = Int(base.split(separator: ":").last!)!
+        XCTAssertThrowsError(try other.start(host: "127.0.0.1", port: port, options: APIRouter.Options())) { error in
+            XCTAssertTrue("\(error)".contains("address already in use"), "\(error)")
+        }
+    }
+}
