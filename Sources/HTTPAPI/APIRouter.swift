@@ -31,7 +31,8 @@ public struct APIRouter: Sendable {
             allow.add(name: "Allow", value: route.methods.map(\.rawValue).joined(separator: ", "))
             return .error(.methodNotAllowed, "\(request.method.rawValue) is not allowed on \(request.path)", headers: allow)
         }
-        let mutates = request.method != .GET && request.method != .HEAD
+        // /control GETs change things too (nginx-rtmp's shape); ?token= is how they carry it.
+        let mutates = (request.method != .GET && request.method != .HEAD) || route.isControl
         if let token = options.token, mutates || options.readsNeedToken, !Self.authorized(request, token: token) {
             var challenge = HTTPHeaders()
             challenge.add(name: "WWW-Authenticate", value: "Bearer")
@@ -69,6 +70,12 @@ public struct APIRouter: Sendable {
         case (.connection(let id), _):
             guard let c = server.snapshot().connections.first(where: { $0.id == id }) else { return .error(.notFound, "no connection \(id)") }
             return .json(c)
+        case (.stat, _):
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "text/xml; charset=utf-8")
+            return APIResponse(status: .ok, headers: headers, body: NginxStatPage.xml(server.snapshot()))
+        case (.control(let action), _):
+            return NginxControl.respond(action, query: request.query, server: server)
         case (.metrics, _):
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
@@ -104,10 +111,13 @@ public struct APIRouter: Sendable {
 
     /// The endpoints, parsed from the path's segments.
     enum Route {
-        case server, streams, stream(String), recording(String), connections, connection(UInt64), events, metrics
+        case server, streams, stream(String), recording(String), connections, connection(UInt64), events, metrics, stat
+        case control([String])
 
         init?(_ s: [String]) {
             if s == ["metrics"] { self = .metrics; return }
+            if s == ["stat"] { self = .stat; return }
+            if s.first == "control", s.count == 3 { self = .control(Array(s.dropFirst())); return }
             guard s.count >= 3, s[0] == "api", s[1] == "v1" else { return nil }
             let rest = Array(s[2...])
             switch rest.first {
@@ -127,9 +137,14 @@ public struct APIRouter: Sendable {
             }
         }
 
+        var isControl: Bool {
+            if case .control = self { return true }
+            return false
+        }
+
         var methods: [HTTPMethod] {
             switch self {
-            case .server, .streams, .stream, .connections, .events, .metrics: return [.GET]
+            case .server, .streams, .stream, .connections, .events, .metrics, .stat, .control: return [.GET]
             case .connection: return [.GET, .DELETE]
             case .recording: return [.POST, .DELETE]
             }

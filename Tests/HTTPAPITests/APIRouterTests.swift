@@ -168,6 +168,13 @@ final class APIRouterTests: XCTestCase {
         XCTAssertEqual(wrong.headers.first(name: "Allow"), "GET")
         XCTAssertEqual(r.respond(to: APIRequest(method: .GET, uri: "/api/v1/streams/live/x/recording")).headers.first(name: "Allow"), "POST, DELETE")
 
+        XCTAssertEqual(r.respond(to: APIRequest(method: .GET, uri: "/stat")).headers.first(name: "Content-Type"), "text/xml; charset=utf-8")
+        XCTAssertEqual(r.respond(to: APIRequest(method: .GET, uri: "/control/drop/client")).status, .badRequest, "app and name are required")
+        XCTAssertEqual(r.respond(to: APIRequest(method: .GET, uri: "/control/drop/everything?app=a&name=b")).status, .notFound)
+        XCTAssertEqual(String(decoding: r.respond(to: APIRequest(method: .GET, uri: "/control/drop/publisher?app=a&name=b")).body, as: UTF8.self), "0")
+        XCTAssertEqual(router(token: "t").respond(to: APIRequest(method: .GET, uri: "/control/drop/publisher?app=a&name=b")).status, .unauthorized,
+                       "control GETs change things: they need the token")
+
         let guarded = router(token: "t", readsNeedToken: true)
         XCTAssertEqual(guarded.respond(to: APIRequest(method: .GET, uri: "/api/v1/streams")).status, .unauthorized)
         XCTAssertEqual(guarded.respond(to: APIRequest(method: .GET, uri: "/api/v1/streams?token=t")).status, .ok)

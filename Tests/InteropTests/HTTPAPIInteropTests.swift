@@ -154,6 +154,82 @@ final class HTTPAPIInteropTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(after["rtmp_connections_accepted_total{}"]), 1)
     }
 
+    /// The element paths of an XML page ("rtmp/server/application/live/stream/client/id", …),
+    /// read by Python's own XML parser (which also proves the page well-formed).
+    private func elementPaths(_ file: URL) throws -> Set<String> {
+        let script = """
+        import sys, xml.etree.ElementTree as ET
+        def walk(e, prefix):
+            path = prefix + "/" + e.tag if prefix else e.tag
+            print(path)
+            for c in e: walk(c, path)
+        walk(ET.parse(sys.argv[1]).getroot(), "")
+        """
+        let r = try ChildProcess.run(try Tool.path("python3"), ["-c", script, file.path], in: work, timeout: 20)
+        XCTAssertEqual(r.status, 0, "not well-formed XML: \(r.stderr)")
+        return Set(r.stdout.split(separator: "\n").map(String.init))
+    }
+
+    func testStatPageHasNginxRTMPsElementPathsAndControlDropsAndRecords() throws {
+        let nginx = try NginxRTMP(directory: work)
+        defer { nginx.stop() }
+        let source = try Fixtures.h264aac(seconds: 10, gop: 30, name: "stat-10s.flv")
+        let ffmpeg = try Tool.path("ffmpeg")
+        var children: [ChildProcess] = []
+        defer { for c in children { c.signal(SIGINT); _ = c.wait(timeout: 5) } }
+        for url in [server.url("live/s"), nginx.url("live/s")] {
+            children.append(try ChildProcess(ffmpeg, ["-hide_banner", "-loglevel", "error", "-re", "-i", source.path, "-c", "copy", "-f", "flv", url],
+                                             in: work, name: "ffmpeg-publish").start())
+        }
+        usleep(1_000_000)
+        var ourPlayer: ChildProcess?
+        for url in [server.url("live/s"), nginx.url("live/s")] {
+            let p = try ChildProcess(ffmpeg, ["-hide_banner", "-loglevel", "error", "-rw_timeout", "3000000", "-i", url, "-c", "copy", "-f", "null", "-"],
+                                     in: work, name: "ffmpeg-play").start()
+            children.append(p)
+            if ourPlayer == nil { ourPlayer = p }
+        }
+        server.waitFor(timeout: 8) { $0.streams.first?.players.count == 1 && $0.streams.first?.video?.width != nil && $0.streams.first?.audio?.sampleRate != nil }
+        usleep(1_500_000)  // nginx learns the codecs from the same stream
+
+        let ours = work.appendingPathComponent("ours.xml"), theirs = work.appendingPathComponent("nginx.xml")
+        let curl = try Tool.path("curl")
+        XCTAssertEqual(try ChildProcess.run(curl, ["-s", "-o", ours.path, "-w", "%{http_code}", base + "/stat"], in: work, timeout: 10).stdout, "200")
+        XCTAssertEqual(try ChildProcess.run(curl, ["-s", "-o", theirs.path, "-w", "%{http_code}", "http://127.0.0.1:\(nginx.httpPort)/stat"], in: work, timeout: 10).stdout, "200")
+        let xmllint = try ChildProcess.run(try Tool.path("xmllint"), ["--noout", ours.path], in: work, timeout: 10)
+        XCTAssertEqual(xmllint.status, 0, "xmllint: \(xmllint.stderr)")
+        let ourPaths = try elementPaths(ours), nginxPaths = try elementPaths(theirs)
+        XCTAssertTrue(nginxPaths.contains("rtmp/server/application/live/stream/meta/video/width"), "nginx's page as expected: \(nginxPaths.sorted())")
+        let missing = nginxPaths.subtracting(ourPaths)
+        XCTAssertTrue(missing.isEmpty, "elements nginx-rtmp has and we lack: \(missing.sorted())")
+        let page = try String(contentsOf: ours, encoding: .utf8)
+        XCTAssertTrue(page.contains("<codec>H264</codec>") && page.contains("<codec>AAC</codec>") && page.contains("<nclients>2</nclients>"), page)
+
+        // nginx-rtmp's control module: GETs, ?token=, plain-text answers.
+        let id = try XCTUnwrap(server.server.snapshot().streams.first?.players.first?.id)
+        func control(_ path: String) throws -> (status: String, body: String) {
+            let r = try ChildProcess.run(curl, ["-s", "-w", "\n%{http_code}", base + path], in: work, timeout: 10)
+            let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
+        }
+        XCTAssertEqual(try control("/control/drop/client?app=live&name=s&clientid=\(id)").status, "401", "control needs the token")
+        let started = try control("/control/record/start?app=live&name=s&token=s3cret")
+        XCTAssertEqual(started.status, "200")
+        // The file opens at the first keyframe after the start, so start may not know it yet.
+        XCTAssertTrue(started.body.isEmpty || started.body.hasSuffix(".flv"), started.body)
+        XCTAssertTrue(server.server.isRecording(streamKey: "live/s"))
+        usleep(1_500_000)
+        let stopped = try control("/control/record/stop?app=live&name=s&token=s3cret")
+        XCTAssertEqual(stopped.status, "200")
+        XCTAssertTrue(stopped.body.hasSuffix(".flv"), "stop answers the file: \(stopped.body)")
+        if !started.body.isEmpty { XCTAssertEqual(stopped.body, started.body) }
+        let dropped = try control("/control/drop/client?app=live&name=s&clientid=\(id)&token=s3cret")
+        XCTAssertEqual(dropped.status, "200")
+        XCTAssertEqual(dropped.body, "1")
+        XCTAssertTrue(waitUntil(timeout: 5) { ourPlayer?.isRunning == false }, "the dropped ffmpeg ended")
+        XCTAssertEqual(try control("/control/drop/client?app=live&name=s&clientid=\(id)&token=s3cret").body, "0")
+    }
+
     func testABusyPortIsAnError() throws {
         let other = HTTPAPIServer(server: server.server)
         let port = Int(base.split(separator: ":").last!)!
