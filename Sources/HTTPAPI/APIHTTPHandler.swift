@@ -21,6 +21,10 @@ final class APIHTTPHandler: ChannelInboundHandler {
 
     private let router: APIRouter
     private var state = State.idle
+    /// While a Server-Sent Events answer runs: its poller.
+    private var eventFeed: RepeatedTask?
+    static let eventPollInterval: TimeAmount = .milliseconds(200)
+    static let keepAliveEvery = 75  // polls: 15 s
 
     init(router: APIRouter) {
         self.router = router
@@ -61,6 +65,10 @@ final class APIHTTPHandler: ChannelInboundHandler {
     }
 
     private func write(context: ChannelHandlerContext, head: HTTPRequestHead, _ response: APIResponse, close: Bool, announceClose: Bool = false) {
+        if let after = response.streamsEventsAfter {
+            startEventFeed(context: context, head: head, response, after: after)
+            return
+        }
         var headers = response.headers
         headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.count)")
         if close || announceClose { headers.replaceOrAdd(name: "Connection", value: "close") }
@@ -71,6 +79,47 @@ final class APIHTTPHandler: ChannelInboundHandler {
         }
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if close { done.whenComplete { [context] _ in context.close(promise: nil) } }
+    }
+
+    /// Head and the events so far, then every new event as it is added
+    /// (polled from the ring, which is cheap), until the client goes.
+    private func startEventFeed(context: ChannelHandlerContext, head: HTTPRequestHead, _ response: APIResponse, after: UInt64) {
+        let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: response.headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        if !response.body.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
+        }
+        context.flush()
+        let server = router.server
+        let channel = context.channel
+        let feed = NIOLoopBoundBox((last: after, polls: 0), eventLoop: context.eventLoop)
+        eventFeed = context.eventLoop.scheduleRepeatedTask(initialDelay: Self.eventPollInterval, delay: Self.eventPollInterval) { _ in
+            var bytes: [UInt8] = []
+            let events = server.events(after: feed.value.last)
+            if let last = events.last {
+                feed.value.last = last.id
+                bytes = EventStreamEncoder.encode(events)
+            }
+            feed.value.polls &+= 1
+            if feed.value.polls % Self.keepAliveEvery == 0 { bytes += EventStreamEncoder.keepAlive }
+            guard !bytes.isEmpty else { return }
+            channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes))), promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        eventFeed?.cancel()
+        eventFeed = nil
+        context.fireChannelInactive()
+    }
+
+    /// Silent clients are closed (an event feed's client is silent by design).
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            if eventFeed == nil { context.close(promise: nil) }
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -6,11 +6,15 @@ public struct APIResponse: Sendable {
     public var status: HTTPResponseStatus
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// Set for a Server-Sent Events answer: after `body`, the connection
+    /// stays open and gets every event with an id above this one.
+    public var streamsEventsAfter: UInt64?
 
-    public init(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], streamsEventsAfter: UInt64? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.streamsEventsAfter = streamsEventsAfter
     }
 
     /// One encoder for every document: snake_case keys, ISO 8601 times,

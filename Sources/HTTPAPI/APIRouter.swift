@@ -86,8 +86,12 @@ public struct APIRouter: Sendable {
                 guard let n = UInt64(text) else { return .error(.badRequest, "since wants an event id (a whole number), got '\(text)'") }
                 since = n
             }
-            let all = server.snapshot().recentEvents
-            return .json(APIDocuments.Events(events: all.filter { $0.id > since }, lastId: all.last?.id ?? since))
+            if let id = request.headers.first(name: "Last-Event-ID").flatMap(UInt64.init) { since = max(since, id) }
+            let events = server.events(after: since)
+            if request.headers[canonicalForm: "Accept"].contains(where: { $0.lowercased().hasPrefix("text/event-stream") }) {
+                return EventStreamEncoder.response(events, after: since)
+            }
+            return .json(APIDocuments.Events(events: events, lastId: events.last?.id ?? since))
         }
     }
 

@@ -40,7 +40,6 @@ public final class HTTPAPIServer: Sendable {
                     let ops = channel.pipeline.syncOperations
                     try ops.addHandler(IdleStateHandler(readTimeout: Self.idleTimeout))
                     try ops.configureHTTPServerPipeline(withErrorHandling: true)
-                    try ops.addHandler(IdleCloser())
                     try ops.addHandler(APIHTTPHandler(router: APIRouter(server: server, options: options)))
                 }
             }
@@ -62,14 +61,5 @@ public final class HTTPAPIServer: Sendable {
     public func stop() {
         server.noteHTTPAddress(nil)
         if let c = listener.withLockedValue({ $0 }) { try? c.close().wait() }
-    }
-
-    /// Closes a connection the idle handler found silent.
-    private final class IdleCloser: ChannelInboundHandler {
-        typealias InboundIn = HTTPServerRequestPart
-        typealias InboundOut = HTTPServerRequestPart
-        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-            if event is IdleStateHandler.IdleStateEvent { context.close(promise: nil) } else { context.fireUserInboundEventTriggered(event) }
-        }
     }
 }

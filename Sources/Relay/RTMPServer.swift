@@ -141,6 +141,11 @@ public final class RTMPServer: Sendable {
         return state.recordings.isRecording(stream.key)
     }
 
+    /// The recent events with an id above `id`, oldest first (cheap: no snapshot).
+    public func events(after id: UInt64) -> [ServerEvent] {
+        state.events.all.filter { $0.id > id }
+    }
+
     public func snapshot() -> ServerSnapshot {
         let (connections, closedIn, closedOut) = state.connectionsAndClosedBytes()
         let byKey = Dictionary(grouping: connections.filter { $0.details.withLockedValue { $0.role } == .player }) {

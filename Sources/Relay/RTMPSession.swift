@@ -320,10 +320,10 @@ final class RTMPSession: ChannelInboundHandler {
         info.details.withLockedValue {
             $0.app = c.app
             $0.flashVer = c.flashVer
-            $0.tcUrl = c.tcUrl
+            $0.tcUrl = c.tcUrl.map(SecretMask.masked)
         }
         logger[metadataKey: "app"] = "\(c.app)"
-        logger.info("connect", metadata: ["flash_ver": "\(c.flashVer ?? "")", "tc_url": "\(c.tcUrl ?? "")"])
+        logger.info("connect", metadata: ["flash_ver": "\(c.flashVer ?? "")", "tc_url": "\(SecretMask.masked(c.tcUrl ?? ""))"])
 
         let config = server.configuration
         send(ControlMessage.windowAcknowledgementSize(config.windowAckSize).message)

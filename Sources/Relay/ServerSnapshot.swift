@@ -168,6 +168,8 @@ public struct ConnectionSnapshot: Sendable, Encodable {
     public var app: String?
     public var streamKey: String?
     public var clientName: String?
+    /// The tcUrl from connect, `token=` values masked.
+    public var tcUrl: String?
     public var connectedAt: Date
     public var bytesIn: UInt64
     public var bytesOut: UInt64
@@ -182,7 +184,8 @@ public struct ConnectionSnapshot: Sendable, Encodable {
 
     public init(id: UInt64, remote: String, role: String, app: String?, streamKey: String?, clientName: String?, connectedAt: Date,
                 bytesIn: UInt64, bytesOut: UInt64, messagesIn: UInt64, messagesOut: UInt64, droppedVideo: UInt64, droppedAudio: UInt64,
-                queuedBytes: Int, queuedMessages: Int, inBps: Double, outBps: Double) {
+                queuedBytes: Int, queuedMessages: Int, inBps: Double, outBps: Double, tcUrl: String? = nil) {
+        self.tcUrl = tcUrl
         self.id = id
         self.remote = remote
         self.role = role
@@ -211,6 +214,7 @@ public struct ConnectionSnapshot: Sendable, Encodable {
         app = d.app
         streamKey = d.streamKey?.description
         clientName = d.flashVer
+        tcUrl = d.tcUrl
         connectedAt = c.connectedAt
         bytesIn = c.bytesIn.load(ordering: .relaxed)
         bytesOut = c.bytesOut.load(ordering: .relaxed)

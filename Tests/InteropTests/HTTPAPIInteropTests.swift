@@ -230,6 +230,36 @@ final class HTTPAPIInteropTests: XCTestCase {
         XCTAssertEqual(try control("/control/drop/client?app=live&name=s&clientid=\(id)&token=s3cret").body, "0")
     }
 
+    /// The live feed: curl holds `Accept: text/event-stream` open; a publish
+    /// shows up as `event: publish` within 1 s of the stream going live.
+    func testTheEventFeedDeliversAPublishWithinASecond() throws {
+        // One event from before (the "listening" line): its arrival says the feed is up.
+        let last = try XCTUnwrap(server.server.events(after: 0).last?.id)
+        let feedFile = work.appendingPathComponent("feed.txt")
+        let feed = try ChildProcess(try Tool.path("curl"), ["-s", "-N", "--max-time", "8", "-H", "Accept: text/event-stream", "-o", feedFile.path,
+                                                           base + "/api/v1/events?since=\(last - 1)"], in: work, name: "curl-feed").start()
+        defer { feed.signal(SIGTERM); _ = feed.wait(timeout: 5) }
+        func feedText() -> String { (try? String(contentsOf: feedFile, encoding: .utf8)) ?? "" }
+        XCTAssertTrue(waitUntil(timeout: 5) { feedText().contains("id: \(last)\n") }, "the feed is up: \(feedText())")
+        XCTAssertFalse(feedText().contains("event: publish"), "nothing published yet")
+        let source = try Fixtures.h264aac(seconds: 4, gop: 30, name: "metrics-4s.flv")
+        let publisher = try ChildProcess(try Tool.path("ffmpeg"), ["-hide_banner", "-loglevel", "error", "-re", "-i", source.path, "-c", "copy", "-f", "flv", server.url("live/feed")],
+                                         in: work, name: "ffmpeg-publish").start()
+        defer { _ = publisher.wait(timeout: 10) }
+        XCTAssertTrue(waitUntil(timeout: 5) { self.server.server.snapshot().streams.first?.isLive == true })
+        let live = Date()
+        XCTAssertTrue(waitUntil(timeout: 1) { feedText().contains("event: publish") }, "within 1 s of the publish: \(feedText())")
+        XCTAssertLessThan(Date().timeIntervalSince(live), 1.0)
+        let text = feedText()
+        let block = try XCTUnwrap(text.components(separatedBy: "\n\n").first { $0.contains("event: publish") })
+        let lines = block.split(separator: "\n")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("id: ") && UInt64($0.dropFirst(4)).map { $0 > last } == true }, block)
+        let data = try XCTUnwrap(lines.first { $0.hasPrefix("data: ") }).dropFirst(6)
+        let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
+        XCTAssertEqual(obj["kind"] as? String, "publish")
+        XCTAssertEqual(obj["stream_key"] as? String, "live/feed")
+    }
+
     func testABusyPortIsAnError() throws {
         let other = HTTPAPIServer(server: server.server)
         let port = Int(base.split(separator: ":").last!)!

@@ -74,6 +74,15 @@ final class SessionEmbeddedTests: XCTestCase {
         state = ServerState(configuration: config, logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }), group: EmbeddedEventLoop())
     }
 
+    func testTheTcUrlsTokenIsMaskedInTheSnapshot() throws {
+        let c = try Connection(state: state)
+        try c.command("connect", 1, object: .object([AMF0Property(key: "app", value: .string("live")),
+                                                      AMF0Property(key: "tcUrl", value: .string("rtmp://h/live?token=s3cret"))]))
+        try c.read()
+        let snap = try XCTUnwrap(state.allConnections.first.map(ConnectionSnapshot.init))
+        XCTAssertEqual(snap.tcUrl, "rtmp://h/live?token=***")
+    }
+
     func testConnectAnswersWithChunkSizeWindowAndTheFourCCsFromTheCodecTables() throws {
         let c = try Connection(state: state)
         let result = try c.connect(fourCcList: true)

@@ -1,0 +1,22 @@
+/// Hides secrets that clients put in URLs and stream names: the value of
+/// every `token=` query parameter becomes `***`, wherever a URL is shown
+/// (logs, snapshots, the HTTP API).
+public enum SecretMask {
+    public static func masked(_ text: String) -> String {
+        guard text.range(of: "token=", options: .caseInsensitive) != nil else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let r = rest.range(of: "token=", options: .caseInsensitive) {
+            // Only a parameter name: at the start of a query or after ? & ;
+            let before = r.lowerBound == rest.startIndex ? nil : rest[rest.index(before: r.lowerBound)]
+            let isParameter = before == nil || before == "?" || before == "&" || before == ";"
+            out += rest[..<r.upperBound]
+            rest = rest[r.upperBound...]
+            guard isParameter else { continue }
+            let end = rest.firstIndex { $0 == "&" || $0 == ";" || $0 == "#" || $0 == " " } ?? rest.endIndex
+            if end > rest.startIndex { out += "***" }
+            rest = rest[end...]
+        }
+        return out + rest
+    }
+}
