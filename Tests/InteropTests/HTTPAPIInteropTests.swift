@@ -260,6 +260,33 @@ final class HTTPAPIInteropTests: XCTestCase {
         XCTAssertEqual(obj["stream_key"] as? String, "live/feed")
     }
 
+    /// schemathesis generates requests from docs/openapi.yaml (valid and
+    /// not) against the live endpoint while ffmpeg publishes: no 5xx, and
+    /// every answer matches the document (status, headers, content type,
+    /// schema). The feed is left out (it never ends), and so are kicks
+    /// (they would end the test's own publisher).
+    func testSchemathesisFindsNoServerErrorAndEveryAnswerMatchesTheDocument() throws {
+        let python = try Tool.testPython()
+        let schemathesis = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("schemathesis").path
+        guard FileManager.default.isExecutableFile(atPath: schemathesis) else { throw Tool.MissingTool(description: "no schemathesis beside \(python); scripts/test installs it") }
+        let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/openapi.yaml")
+        let source = try Fixtures.h264aac(seconds: 30, gop: 30, name: "schema-30s.flv")
+        let publisher = try ChildProcess(try Tool.path("ffmpeg"), ["-hide_banner", "-loglevel", "error", "-re", "-i", source.path, "-c", "copy", "-f", "flv", server.url("live/schema")],
+                                         in: work, name: "ffmpeg-publish").start()
+        defer { publisher.signal(SIGINT); _ = publisher.wait(timeout: 5) }
+        server.waitFor(timeout: 5) { $0.streams.first?.video != nil }
+        let r = try ChildProcess.run(schemathesis, [
+            "run", spec.path, "--url", base, "--checks", "all", "--max-time", "20", "--workers", "1",
+            "--exclude-path", "/api/v1/events", "--exclude-name", "DELETE /api/v1/connections/{id}",
+            "--exclude-path-regex", "^/control/",
+            "-H", "Authorization: Bearer s3cret", "--no-color",
+        ], in: work, timeout: 90)
+        XCTAssertEqual(r.status, 0, "schemathesis:\n\(r.stdout.suffix(6000))\n\(r.stderr.suffix(2000))")
+        XCTAssertTrue(r.stdout.contains("passed"), r.stdout.suffix(2000).description)
+        XCTAssertTrue(publisher.isRunning, "the publisher lived through it")
+    }
+
     func testABusyPortIsAnError() throws {
         let other = HTTPAPIServer(server: server.server)
         let port = Int(base.split(separator: ":").last!)!
