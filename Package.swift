@@ -118,6 +118,7 @@ let package = Package(
         // finding the real tools.
         .target(
             name: "TestSupport",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/TestSupport"
         ),
         .testTarget(

@@ -4,19 +4,13 @@ import NIOCore
 import NIOEmbedded
 import RTMP
 @testable import Relay
+import TestSupport
 import XCTest
 
 /// The player sink on an `EmbeddedChannel`: no sockets, no session. It
 /// writes while the channel is writable, queues while it is not, drains
 /// when it is again, and sheds whole GOPs on overflow.
 final class PlayerSinkTests: XCTestCase {
-    /// Hands out the context the sink's output writes through.
-    private final class ContextGrabber: ChannelInboundHandler {
-        typealias InboundIn = ByteBuffer
-        var context: ChannelHandlerContext?
-        func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    }
-
     private var channel: EmbeddedChannel!
     private var stream: LiveStream!
     private var info: ConnectionInfo!

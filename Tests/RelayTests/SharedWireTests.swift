@@ -11,12 +11,6 @@ import XCTest
 /// frame for a player in step, its own header for any other, and every
 /// player decodes exactly what was published.
 final class SharedWireTests: XCTestCase {
-    private final class ContextGrabber: ChannelInboundHandler {
-        typealias InboundIn = ByteBuffer
-        var context: ChannelHandlerContext?
-        func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    }
-
     /// One player's end: its channel, sink and what it decoded.
     private final class Player {
         let channel: EmbeddedChannel
