@@ -50,7 +50,7 @@ enum APIDocuments {
     struct Stream: Encodable {
         let snapshot: StreamSnapshot
 
-        private enum Extra: String, CodingKey { case state, recording_state, bytes_out }
+        private enum Extra: String, CodingKey { case state, recording_state }
 
         func encode(to encoder: Encoder) throws {
             try snapshot.encode(to: encoder)
@@ -58,7 +58,6 @@ enum APIDocuments {
             try c.encode(snapshot.isLive ? "live" : "waiting", forKey: .state)
             let recording = snapshot.recording.map { $0.isRecording ? "recording" : ($0.lastError != nil ? "failed" : "finished") } ?? "off"
             try c.encode(recording, forKey: .recording_state)
-            try c.encode(snapshot.players.reduce(UInt64(0)) { $0 &+ $1.bytesOut }, forKey: .bytes_out)
         }
     }
 

@@ -1,3 +1,4 @@
+import Atomics
 import NIOCore
 import NIOHTTP1
 
@@ -20,14 +21,21 @@ final class APIHTTPHandler: ChannelInboundHandler {
     }
 
     private let router: APIRouter
+    /// Open event feeds, shared by every connection of the endpoint.
+    private let feeds: ManagedAtomic<Int>
+    static let maxFeeds = 64
+    /// A feed whose client stops reading is closed after this long (it can
+    /// resume with Last-Event-ID): events must not pile up in memory.
+    static let stalledFeedTimeout: TimeAmount = .seconds(5)
     private var state = State.idle
     /// While a Server-Sent Events answer runs: its poller.
     private var eventFeed: RepeatedTask?
     static let eventPollInterval: TimeAmount = .milliseconds(200)
     static let keepAliveEvery = 75  // polls: 15 s
 
-    init(router: APIRouter) {
+    init(router: APIRouter, feeds: ManagedAtomic<Int>) {
         self.router = router
+        self.feeds = feeds
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -49,8 +57,7 @@ final class APIHTTPHandler: ChannelInboundHandler {
             break
         case (.end, .reading(let head, let body)):
             state = .idle
-            let request = APIRequest(method: head.method, uri: head.uri, headers: head.headers, body: body,
-                                     fromLoopback: Self.isLoopback(context.remoteAddress))
+            let request = APIRequest(method: head.method, uri: head.uri, headers: head.headers, body: body)
             write(context: context, head: head, router.respond(to: request), close: !head.isKeepAlive)
         case (.end, .discarding):
             context.close(promise: nil)
@@ -62,7 +69,13 @@ final class APIHTTPHandler: ChannelInboundHandler {
     private func refuse(context: ChannelHandlerContext, head: HTTPRequestHead) {
         state = .discarding
         write(context: context, head: head, .error(.payloadTooLarge, "request bodies are limited to \(Self.maxBody) bytes"), close: false, announceClose: true)
+        // A body that never ends (or never starts, after Expect: 100-continue)
+        // must not hold the connection: it closes soon whatever comes.
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: Self.discardGrace) { channel.close(promise: nil) }
     }
+
+    static let discardGrace: TimeAmount = .seconds(2)
 
     private func write(context: ChannelHandlerContext, head: HTTPRequestHead, _ response: APIResponse, close: Bool, announceClose: Bool = false) {
         if let after = response.streamsEventsAfter {
@@ -84,6 +97,11 @@ final class APIHTTPHandler: ChannelInboundHandler {
     /// Head and the events so far, then every new event as it is added
     /// (polled from the ring, which is cheap), until the client goes.
     private func startEventFeed(context: ChannelHandlerContext, head: HTTPRequestHead, _ response: APIResponse, after: UInt64) {
+        guard feeds.wrappingIncrementThenLoad(ordering: .relaxed) <= Self.maxFeeds else {
+            feeds.wrappingDecrement(ordering: .relaxed)
+            write(context: context, head: head, .error(.serviceUnavailable, "at most \(Self.maxFeeds) event feeds at once"), close: true)
+            return
+        }
         let responseHead = HTTPResponseHead(version: head.version, status: response.status, headers: response.headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         if !response.body.isEmpty {
@@ -92,8 +110,16 @@ final class APIHTTPHandler: ChannelInboundHandler {
         context.flush()
         let server = router.server
         let channel = context.channel
-        let feed = NIOLoopBoundBox((last: after, polls: 0), eventLoop: context.eventLoop)
+        let feed = NIOLoopBoundBox((last: after, polls: 0, unwritableSince: NIODeadline?.none), eventLoop: context.eventLoop)
         eventFeed = context.eventLoop.scheduleRepeatedTask(initialDelay: Self.eventPollInterval, delay: Self.eventPollInterval) { _ in
+            // A client that stops reading gets nothing more, and is closed soon.
+            guard channel.isWritable else {
+                let since = feed.value.unwritableSince ?? .now()
+                feed.value.unwritableSince = since
+                if .now() - since > Self.stalledFeedTimeout { channel.close(promise: nil) }
+                return
+            }
+            feed.value.unwritableSince = nil
             var bytes: [UInt8] = []
             let events = server.events(after: feed.value.last)
             if let last = events.last {
@@ -108,7 +134,10 @@ final class APIHTTPHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        eventFeed?.cancel()
+        if let f = eventFeed {
+            f.cancel()
+            feeds.wrappingDecrement(ordering: .relaxed)
+        }
         eventFeed = nil
         context.fireChannelInactive()
     }
@@ -125,10 +154,5 @@ final class APIHTTPHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         // Malformed HTTP: NIO's error handler has answered 400; just close.
         context.close(promise: nil)
-    }
-
-    static func isLoopback(_ address: SocketAddress?) -> Bool {
-        guard let ip = address?.ipAddress else { return false }
-        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 }

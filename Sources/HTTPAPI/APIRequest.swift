@@ -9,14 +9,11 @@ public struct APIRequest: Sendable {
     public var query: [String: String]
     public var headers: HTTPHeaders
     public var body: [UInt8]
-    /// The peer is on this machine (127.0.0.0/8 or ::1).
-    public var fromLoopback: Bool
 
-    public init(method: HTTPMethod, uri: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], fromLoopback: Bool = true) {
+    public init(method: HTTPMethod, uri: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.method = method
         self.headers = headers
         self.body = body
-        self.fromLoopback = fromLoopback
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         path = parts.first.map(String.init) ?? "/"
         var query: [String: String] = [:]
@@ -30,13 +27,14 @@ public struct APIRequest: Sendable {
         self.query = query
     }
 
-    /// `%XX` and `+` decoded; malformed escapes are kept as they are.
-    static func percentDecoded(_ s: String) -> String {
-        guard s.contains("%") || s.contains("+") else { return s }
+    /// `%XX` decoded, and `+` as a space in a query (`plusIsSpace`), not in
+    /// a path; malformed escapes are kept as they are.
+    static func percentDecoded(_ s: String, plusIsSpace: Bool = true) -> String {
+        guard s.contains("%") || (plusIsSpace && s.contains("+")) else { return s }
         var bytes: [UInt8] = []
         var utf8 = Array(s.utf8)[...]
         while let c = utf8.popFirst() {
-            if c == UInt8(ascii: "+") {
+            if plusIsSpace, c == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
             } else if c == UInt8(ascii: "%"), utf8.count >= 2,
                       let v = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {

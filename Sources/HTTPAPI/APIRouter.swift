@@ -24,7 +24,7 @@ public struct APIRouter: Sendable {
     }
 
     public func respond(to request: APIRequest) -> APIResponse {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map { APIRequest.percentDecoded(String($0)) }
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map { APIRequest.percentDecoded(String($0), plusIsSpace: false) }
         guard let route = Route(segments) else { return .error(.notFound, "no such endpoint: \(request.path)") }
         guard route.methods.contains(request.method) else {
             var allow = HTTPHeaders()
@@ -33,6 +33,7 @@ public struct APIRouter: Sendable {
         }
         // /control GETs change things too (nginx-rtmp's shape); ?token= is how they carry it.
         let mutates = (request.method != .GET && request.method != .HEAD) || route.isControl
+        if let refusal = Self.crossSiteRefusal(request, mutates: mutates, loopbackOnly: !options.readsNeedToken) { return refusal }
         if let token = options.token, mutates || options.readsNeedToken, !Self.authorized(request, token: token) {
             var challenge = HTTPHeaders()
             challenge.add(name: "WWW-Authenticate", value: "Bearer")
@@ -51,8 +52,8 @@ public struct APIRouter: Sendable {
                 try server.startRecording(streamKey: key)
             } catch let e as RecordingControlError {
                 switch e {
-                case .noSuchStream, .notLive: return .error(.notFound, e.description)
-                case .alreadyRecording: return .error(.conflict, e.description)
+                case .noSuchStream: return .error(.notFound, e.description)
+                case .notLive, .alreadyRecording: return .error(.conflict, e.description)
                 case .cannotCreateDirectory: return .error(.internalServerError, e.description)
                 }
             } catch {
@@ -87,6 +88,9 @@ public struct APIRouter: Sendable {
                 since = n
             }
             if let id = request.headers.first(name: "Last-Event-ID").flatMap(UInt64.init) { since = max(since, id) }
+            // Ids start again at 1 with each process: a client resuming from
+            // a larger id is resuming across a restart, and gets everything.
+            if since > server.lastEventID { since = 0 }
             let events = server.events(after: since)
             if request.headers[canonicalForm: "Accept"].contains(where: { $0.lowercased().hasPrefix("text/event-stream") }) {
                 return EventStreamEncoder.response(events, after: since)
@@ -97,6 +101,39 @@ public struct APIRouter: Sendable {
 
     private func recordingDocument(_ key: String) -> APIDocuments.Recording {
         APIDocuments.Recording(streamKey: key, recording: server.snapshot().streams.first { $0.key == key }?.recording)
+    }
+
+    /// A web page the operator has open must not drive the API: on a
+    /// loopback endpoint the Host must be a loopback name (DNS rebinding
+    /// would bring another), and no change may come from a cross-site page
+    /// (`Origin` of another host, `Sec-Fetch-Site: cross-site`). Scripts
+    /// and curl send neither.
+    static func crossSiteRefusal(_ request: APIRequest, mutates: Bool, loopbackOnly: Bool) -> APIResponse? {
+        if loopbackOnly, let host = request.headers.first(name: "Host"), !isLoopbackHost(host) {
+            return .error(.forbidden, "Host \(host) is not this loopback endpoint")
+        }
+        guard mutates else { return nil }
+        if request.headers.first(name: "Sec-Fetch-Site")?.lowercased() == "cross-site" {
+            return .error(.forbidden, "cross-site requests may not change anything")
+        }
+        if let origin = request.headers.first(name: "Origin") {
+            // "scheme://host[:port]"; "null" is an opaque (sandboxed, file:) origin.
+            let host = origin == "null" ? nil : origin.components(separatedBy: "://").dropFirst().first
+            let allowed = host.map { loopbackOnly ? isLoopbackHost($0) : $0 == request.headers.first(name: "Host") } ?? false
+            if !allowed { return .error(.forbidden, "requests from \(origin) may not change anything") }
+        }
+        return nil
+    }
+
+    /// `127.0.0.1`, `localhost`, `[::1]`, with or without a port.
+    static func isLoopbackHost(_ hostAndPort: String) -> Bool {
+        var host = Substring(hostAndPort.lowercased())
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            host = host[host.index(after: host.startIndex)..<close]
+        } else if let colon = host.lastIndex(of: ":"), host.firstIndex(of: ":") == colon {
+            host = host[..<colon]
+        }
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// `Authorization: Bearer T` (or `?token=T`), compared in constant time.

@@ -1,3 +1,4 @@
+import Atomics
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -23,6 +24,7 @@ public final class HTTPAPIServer: Sendable {
 
     private let server: RTMPServer
     private let listener = NIOLockedValueBox<Channel?>(nil)
+    private let feeds = ManagedAtomic<Int>(0)
 
     public init(server: RTMPServer) {
         self.server = server
@@ -32,6 +34,7 @@ public final class HTTPAPIServer: Sendable {
     @discardableResult
     public func start(host: String, port: Int, options: APIRouter.Options) throws -> SocketAddress {
         let server = self.server
+        let feeds = self.feeds
         let bootstrap = ServerBootstrap(group: server.eventLoopGroup)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -40,7 +43,7 @@ public final class HTTPAPIServer: Sendable {
                     let ops = channel.pipeline.syncOperations
                     try ops.addHandler(IdleStateHandler(readTimeout: Self.idleTimeout))
                     try ops.configureHTTPServerPipeline(withErrorHandling: true)
-                    try ops.addHandler(APIHTTPHandler(router: APIRouter(server: server, options: options)))
+                    try ops.addHandler(APIHTTPHandler(router: APIRouter(server: server, options: options), feeds: feeds))
                 }
             }
         let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"

@@ -37,7 +37,7 @@ enum PrometheusExposition {
             gauge("rtmp_stream_players", "Players of the stream.", l, Double(st.players.count))
             counter("rtmp_stream_received_bytes", "Media bytes received from the stream's publishers, by track.", l + [("track", "video")], st.videoBytesIn)
             counter("rtmp_stream_received_bytes", "Media bytes received from the stream's publishers, by track.", l + [("track", "audio")], st.audioBytesIn)
-            counter("rtmp_stream_sent_bytes", "Bytes sent to the stream's current players.", l, st.players.reduce(0) { $0 &+ $1.bytesOut })
+            counter("rtmp_stream_sent_bytes", "Bytes sent to the stream's players, those gone included.", l, st.bytesOutTotal)
             counter("rtmp_stream_dropped_frames", "Frames dropped for slow players, by track.", l + [("track", "video")], st.droppedVideo)
             counter("rtmp_stream_dropped_frames", "Frames dropped for slow players, by track.", l + [("track", "audio")], st.droppedAudio)
             counter("rtmp_stream_frames", "Frames received, by track.", l + [("track", "video")], st.videoFrames)

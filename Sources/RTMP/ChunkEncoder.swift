@@ -34,7 +34,7 @@ public struct RTMPChunkEncoder: Sendable {
     private var last: [UInt32: LastHeader] = [:]
 
     public init(chunkSize: Int = 128) {
-        self.chunkSize = chunkSize
+        self.chunkSize = max(1, chunkSize)
     }
 
     /// Call after sending SetChunkSize: later chunks use the new size.

@@ -21,4 +21,15 @@ final class EventRing: Sendable {
     }
 
     var all: [ServerEvent] { events.withLockedValue { Array($0.ring) } }
+
+    /// The events with an id above `id`, oldest first; none without copying
+    /// the ring when there is nothing new (the event feed asks 5 times a second).
+    func after(_ id: UInt64) -> [ServerEvent] {
+        events.withLockedValue { state in
+            guard state.lastID > id else { return [] }
+            return state.ring.filter { $0.id > id }
+        }
+    }
+
+    var lastID: UInt64 { events.withLockedValue { $0.lastID } }
 }

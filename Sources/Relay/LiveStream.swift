@@ -50,6 +50,9 @@ public final class LiveStream: @unchecked Sendable {
     private var sinkCount = 0
     /// Sinks that are network players (the rest: recorders, forwarders).
     private var playerSinks = 0
+    /// Bytes sent to players that have left: with the current players'
+    /// bytes, a sent-bytes total that never goes down while the stream lives.
+    private var departedPlayersBytesOut: UInt64 = 0
     /// Publisher timestamp + offset = stream timeline timestamp.
     private var timestampOffset: UInt32 = 0
     private var needsRebase = true
@@ -262,7 +265,10 @@ public final class LiveStream: @unchecked Sendable {
         group.sinks.removeAll { $0 === sink }
         let removed = before &- group.sinks.count
         sinkCount &-= removed
-        if sink is PlayerSink { playerSinks &-= removed }
+        if let player = sink as? PlayerSink, removed > 0 {
+            playerSinks &-= removed
+            departedPlayersBytesOut &+= player.bytesSent
+        }
         sinkGroups[id] = group.sinks.isEmpty ? nil : group
     }
 
@@ -308,7 +314,10 @@ public final class LiveStream: @unchecked Sendable {
                 gopCachedFrames: gop.frames.count, gopCachedBytes: gop.bytes,
                 metadata: metadataValues.map { ($0.key, Self.describe($0.value)) }.map { MetadataEntry(key: $0.0, value: $0.1) },
                 recording: recording,
-                videoBytesIn: stats.videoBytes, audioBytesIn: stats.audioBytes
+                videoBytesIn: stats.videoBytes, audioBytesIn: stats.audioBytes,
+                bytesOutTotal: sinkGroups.values.reduce(departedPlayersBytesOut) { sum, group in
+                    group.sinks.reduce(sum) { $0 &+ (($1 as? PlayerSink)?.bytesSent ?? 0) }
+                }
             )
         }
     }

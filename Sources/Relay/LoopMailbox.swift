@@ -6,8 +6,10 @@ import NIOCore
 /// under a lock and schedules a drain only when the mailbox was empty.
 ///
 /// The drain allocates nothing per sink: letters posted to the same sink
-/// list (the stream's, unchanged between joins and leaves) form one run,
-/// and every sink of a run gets the run's items as one slice.
+/// list (the stream's, unchanged between joins and leaves) form one group,
+/// and every sink of a group gets the group's items as one slice, however
+/// the letters of several streams on this loop interleave (one flush per
+/// player per drain, which `mergeWriteDelay` counts on).
 final class LoopMailbox: @unchecked Sendable {
     struct Letter: Sendable {
         let item: StreamItem
@@ -41,7 +43,8 @@ final class LoopMailbox: @unchecked Sendable {
     /// one run, kept with their capacity between drains (swapped with
     /// `pending.letters`, so neither side allocates in the steady state).
     private var draining: [Letter] = []
-    private var runItems: [StreamItem] = []
+    private var groups: [(sinks: [any StreamSink], items: [StreamItem])] = []
+    private var groupOfList: [Int: Int] = [:]
 
     init(eventLoop: EventLoop, highWater: Int = 32 << 20, lowWater: Int = 8 << 20, mergeWriteDelay: TimeAmount = .zero) {
         self.eventLoop = eventLoop
@@ -83,24 +86,27 @@ final class LoopMailbox: @unchecked Sendable {
     private func drain() {
         pending.withLockedValue { p in swap(&p.letters, &draining) }
         var drained = 0
-        var start = 0
-        while start < draining.count {
-            // A run: consecutive letters for the very same sink list.
-            let sinks = draining[start].sinks
-            var end = start
-            runItems.removeAll(keepingCapacity: true)
-            while end < draining.count, Self.same(draining[end].sinks, sinks) {
-                let item = draining[end].item
-                if case .frame(let f) = item { drained &+= f.size }
-                runItems.append(item)
-                end &+= 1
+        // Group letters by sink list. A stream's lists only ever follow one
+        // another (a join or leave makes a new one while letters hold the
+        // old), so delivering groups in order of first appearance keeps each
+        // sink's items in stream order.
+        for letter in draining {
+            if case .frame(let f) = letter.item { drained &+= f.size }
+            let id = Self.identity(letter.sinks)
+            if let g = groupOfList[id] {
+                groups[g].items.append(letter.item)
+            } else {
+                groupOfList[id] = groups.count
+                groups.append((letter.sinks, [letter.item]))
             }
-            let items = runItems[...]
-            for sink in sinks { sink.receive(items) }
-            start = end
+        }
+        for group in groups {
+            let items = group.items[...]
+            for sink in group.sinks { sink.receive(items) }
         }
         draining.removeAll(keepingCapacity: true)
-        runItems.removeAll(keepingCapacity: true)
+        groups.removeAll(keepingCapacity: true)
+        groupOfList.removeAll(keepingCapacity: true)
         let waiters = pending.withLockedValue { p -> [@Sendable () -> Void] in
             p.bytes &-= drained
             guard p.bytes <= lowWater else { return [] }
@@ -110,9 +116,11 @@ final class LoopMailbox: @unchecked Sendable {
         for w in waiters { w() }
     }
 
-    /// The same array storage: the stream posts its current sink list, a
-    /// copy-on-write value shared until a sink joins or leaves.
-    private static func same(_ a: [any StreamSink], _ b: [any StreamSink]) -> Bool {
-        a.count == b.count && a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }
+    /// A sink list's storage address: the stream posts its current list, a
+    /// copy-on-write value shared until a sink joins or leaves, and every
+    /// letter being drained keeps its list alive, so no two lists alive at
+    /// once share an address.
+    private static func identity(_ sinks: [any StreamSink]) -> Int {
+        sinks.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
     }
 }

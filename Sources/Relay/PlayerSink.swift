@@ -31,6 +31,8 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
     private var writable: Bool { unwritableSinceNanos == nil }
     /// After `stop`, batches still in the mailbox are ignored.
     private var stopped = false
+    /// The connection's bytes out when this sink began: what it sent is the difference.
+    private let bytesOutAtStart: UInt64
 
     init(stream: LiveStream, messageStreamID: UInt32, output: RTMPOutput, info: ConnectionInfo, eventLoop: EventLoop,
          queueLimits: PlayerQueue.Limits, publishNotify: Bool) {
@@ -41,6 +43,7 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
         self.eventLoop = eventLoop
         self.queue = PlayerQueue(limits: queueLimits)
         self.publishNotify = publishNotify
+        self.bytesOutAtStart = info.bytesOut.load(ordering: .relaxed)
         if !output.isWritable { unwritableSinceNanos = DispatchTime.now().uptimeNanoseconds }
     }
 
@@ -78,6 +81,9 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
         publishQueueGauges()
         output.flush()
     }
+
+    /// Bytes this player has been sent since it subscribed (any thread).
+    var bytesSent: UInt64 { info.bytesOut.load(ordering: .relaxed) &- bytesOutAtStart }
 
     // MARK: the session's side
 

@@ -143,8 +143,11 @@ public final class RTMPServer: Sendable {
 
     /// The recent events with an id above `id`, oldest first (cheap: no snapshot).
     public func events(after id: UInt64) -> [ServerEvent] {
-        state.events.all.filter { $0.id > id }
+        state.events.after(id)
     }
+
+    /// The id of the newest event (0 before any).
+    public var lastEventID: UInt64 { state.events.lastID }
 
     public func snapshot() -> ServerSnapshot {
         let (connections, closedIn, closedOut) = state.connectionsAndClosedBytes()

@@ -146,7 +146,7 @@ final class RTMPSession: ChannelInboundHandler {
             if UInt64(Date().timeIntervalSince(info.connectedAt) * 1e9) > UInt64(config.handshakeTimeout.nanoseconds) {
                 logger.info("handshake timeout")
                 server.counters.noteError("handshake_timeout")
-            close(reason: "handshake timeout")
+                close(reason: "handshake timeout")
             }
             return
         }

@@ -59,6 +59,8 @@ public struct StreamSnapshot: Sendable, Encodable {
     /// Of `bytesIn`, the audio and video payloads.
     public var videoBytesIn: UInt64
     public var audioBytesIn: UInt64
+    /// Bytes sent to the stream's players, those gone included.
+    public var bytesOutTotal: UInt64
     public var videoFrames: UInt64
     public var audioFrames: UInt64
     public var keyframes: UInt64
@@ -82,7 +84,8 @@ public struct StreamSnapshot: Sendable, Encodable {
                 video: VideoSnapshot?, audio: AudioSnapshot?, frameRate: Double?, bytesIn: UInt64, videoFrames: UInt64, audioFrames: UInt64,
                 keyframes: UInt64, droppedVideo: UInt64, droppedAudio: UInt64, bitrateBps: Double, videoBitrateBps: Double, audioBitrateBps: Double,
                 bitrateHistory: [Double], gopCachedFrames: Int, gopCachedBytes: Int, metadata: [MetadataEntry], recording: RecordingSnapshot?,
-                videoBytesIn: UInt64 = 0, audioBytesIn: UInt64 = 0) {
+                videoBytesIn: UInt64 = 0, audioBytesIn: UInt64 = 0, bytesOutTotal: UInt64 = 0) {
+        self.bytesOutTotal = bytesOutTotal
         self.videoBytesIn = videoBytesIn
         self.audioBytesIn = audioBytesIn
         self.key = key

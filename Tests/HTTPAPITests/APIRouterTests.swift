@@ -93,6 +93,14 @@ final class APIRouterTests: XCTestCase {
         let c = try json(r.respond(to: APIRequest(method: .GET, uri: "/api/v1/connections/\(ids[0])")))
         XCTAssertEqual(c["id"] as? Int, ids[0])
 
+        // The sent-bytes total keeps what a player got after it leaves.
+        XCTAssertTrue(waitUntil(timeout: 5) { (self.server.snapshot().streams.first?.bytesOutTotal ?? 0) > 0 })
+        let sentBefore = try XCTUnwrap(try json(r.respond(to: APIRequest(method: .GET, uri: "/api/v1/streams/live/cam")))["bytes_out_total"] as? Int)
+        player.close()
+        XCTAssertTrue(waitUntil(timeout: 5) { self.server.snapshot().streams.first?.players.isEmpty == true })
+        let sentAfter = try XCTUnwrap(try json(r.respond(to: APIRequest(method: .GET, uri: "/api/v1/streams/live/cam")))["bytes_out_total"] as? Int)
+        XCTAssertGreaterThanOrEqual(sentAfter, sentBefore, "a counter: never down when a player leaves")
+
         let events = try json(r.respond(to: APIRequest(method: .GET, uri: "/api/v1/events?since=0")))
         let kinds = try XCTUnwrap(events["events"] as? [[String: Any]]).compactMap { $0["kind"] as? String }
         XCTAssertTrue(kinds.contains("publish"), "\(kinds)")
@@ -101,6 +109,8 @@ final class APIRouterTests: XCTestCase {
         let none = try json(r.respond(to: APIRequest(method: .GET, uri: "/api/v1/events?since=\(last)")))
         XCTAssertEqual((none["events"] as? [Any])?.count, 0, "since is exclusive")
         XCTAssertEqual(r.respond(to: APIRequest(method: .GET, uri: "/api/v1/events?since=x")).status, .badRequest)
+        let afterRestart = try json(r.respond(to: APIRequest(method: .GET, uri: "/api/v1/events?since=\(last + 1000)")))
+        XCTAssertEqual((afterRestart["events"] as? [Any])?.count, kinds.count, "an id from a previous process gets everything")
     }
 
     func testKickAndRecordingGoThroughTheControlAPIWithTheToken() throws {
@@ -155,6 +165,25 @@ final class APIRouterTests: XCTestCase {
         XCTAssertEqual(lifetime["connections_accepted"] as? Int, 1)
         XCTAssertEqual((lifetime["errors_by_reason"] as? [String: Any])?["handshake"] as? Int, 1)
         XCTAssertEqual(lifetime["bytes_in"] as? Int, garbage.count, "a closed connection's bytes stay counted")
+    }
+
+    /// A web page the operator has open cannot drive a loopback endpoint:
+    /// not through DNS rebinding (another Host), not by a cross-site form or image.
+    func testCrossSiteRequestsAndForeignHostsAreRefused() throws {
+        let r = router()
+        func request(_ method: HTTPMethod, _ uri: String, _ headers: [(String, String)]) -> APIResponse {
+            r.respond(to: APIRequest(method: method, uri: uri, headers: HTTPHeaders(headers)))
+        }
+        XCTAssertEqual(request(.GET, "/api/v1/streams", [("Host", "evil.example:8080")]).status, .forbidden, "DNS rebinding")
+        XCTAssertEqual(request(.GET, "/api/v1/streams", [("Host", "127.0.0.1:8080")]).status, .ok)
+        XCTAssertEqual(request(.GET, "/api/v1/streams", [("Host", "localhost")]).status, .ok)
+        XCTAssertEqual(request(.GET, "/api/v1/streams", [("Host", "[::1]:8080")]).status, .ok)
+        XCTAssertEqual(request(.DELETE, "/api/v1/connections/1", [("Host", "127.0.0.1:8080"), ("Origin", "https://evil.example")]).status, .forbidden)
+        XCTAssertEqual(request(.GET, "/control/drop/publisher?app=a&name=b", [("Sec-Fetch-Site", "cross-site")]).status, .forbidden, "an <img> from another site")
+        XCTAssertEqual(request(.GET, "/control/drop/publisher?app=a&name=b", [("Origin", "null")]).status, .forbidden)
+        XCTAssertEqual(request(.DELETE, "/api/v1/connections/12345", [("Origin", "http://127.0.0.1:8080")]).status, .notFound, "same-origin pages may")
+        XCTAssertEqual(request(.GET, "/api/v1/streams/live/a+b", []).status, .notFound)
+        XCTAssertTrue(String(decoding: request(.GET, "/api/v1/streams/live/a+b", []).body, as: UTF8.self).contains("live/a+b"), "+ stays + in a path")
     }
 
     func testUnknownPathsWrongMethodsAndReadsBeyondLoopbackGetJSONErrors() throws {

@@ -40,10 +40,24 @@ final class LoopMailboxTests: XCTestCase {
         XCTAssertEqual(a.all, [1, 2, 3])
         XCTAssertEqual(b.all, [1, 2, 3, 4, 5])
         XCTAssertEqual(c.all, [3, 4, 5])
-        XCTAssertEqual(b.batches, [[1, 2], [3], [4, 5]], "one batch per run of the same sink list")
+        XCTAssertEqual(b.batches, [[1, 2], [3], [4, 5]], "one batch per sink list")
         box.post(frame(6), to: sinks)
         loop.run()
         XCTAssertEqual(b.batches.last, [6], "the next drain starts afresh")
+    }
+
+    func testInterleavedStreamsOnOneLoopGiveEachSinkOneBatchPerDrain() {
+        let loop = EmbeddedEventLoop()
+        let box = LoopMailbox(eventLoop: loop)
+        let a = RecordingSink("a", loop: loop), b = RecordingSink("b", loop: loop)
+        let streamA: [any StreamSink] = [a], streamB: [any StreamSink] = [b]
+        for ts: UInt32 in [1, 2, 3] {
+            box.post(frame(ts), to: streamA)
+            box.post(frame(ts + 100), to: streamB)
+        }
+        loop.run()
+        XCTAssertEqual(a.batches, [[1, 2, 3]])
+        XCTAssertEqual(b.batches, [[101, 102, 103]])
     }
 
     func testMergeWriteDelayHoldsItemsUntilItHasPassedThenDeliversThemAsOneBatch() {
