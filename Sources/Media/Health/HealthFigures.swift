@@ -1,0 +1,24 @@
+/// What the health analysis measured, whether or not anything is wrong.
+public struct HealthFigures: Sendable, Equatable, Encodable {
+    /// Keyframe intervals in seconds (by DTS), over this publish.
+    public var keyframeIntervalLast: Double?
+    public var keyframeIntervalMin: Double?
+    public var keyframeIntervalMax: Double?
+    public var keyframeIntervalMean: Double?
+    /// Frames in the last complete GOP.
+    public var keyframeIntervalFrames: Int?
+    /// Frames per second from DTS deltas over the last two seconds.
+    public var measuredFrameRate: Double?
+    /// What onMetaData declared.
+    public var declaredFrameRate: Double?
+    /// Mean absolute deviation of frame intervals from their mean, ms.
+    public var frameIntervalJitterMs: Double?
+    /// Largest composition offset seen (B-frame reorder), ms.
+    public var maxCompositionOffsetMs: Int?
+    /// Newest audio DTS minus newest video DTS as they arrive, ms.
+    public var avInterleaveMs: Int?
+    /// Media time over wall-clock time in the last 10 s window (1 = real time).
+    public var pace: Double?
+
+    public init() {}
+}
