@@ -42,6 +42,9 @@ enum PrometheusExposition {
             counter("rtmp_stream_dropped_frames", "Frames dropped for slow players, by track.", l + [("track", "audio")], st.droppedAudio)
             counter("rtmp_stream_frames", "Frames received, by track.", l + [("track", "video")], st.videoFrames)
             counter("rtmp_stream_frames", "Frames received, by track.", l + [("track", "audio")], st.audioFrames)
+            if let h = st.health {
+                gauge("rtmp_stream_health_findings", "Health findings of the stream now (notes left out).", l, Double(h.faults))
+            }
             if let r = st.recording {
                 gauge("rtmp_stream_recording", "1 while the stream is being recorded.", l, r.isRecording ? 1 : 0)
                 gauge("rtmp_stream_recording_bytes", "Bytes written by the stream's current or last recording.", l, Double(r.bytesWritten))

@@ -48,6 +48,18 @@ public struct VideoTagInfo: Sendable, Equatable {
 
     static let keyFrameType: UInt8 = 1
 
+    /// PTS − DTS in ms of an AVC/HEVC coded frame (the SI24 composition
+    /// time of a legacy NALU packet or an Enhanced CodedFrames one); 0 for
+    /// everything else (CodedFramesX has none). Not for multitrack payloads.
+    public func compositionOffset(in payload: ByteBuffer) -> Int32 {
+        guard !isMultitrack, codec == .avc || codec == .hevc, packetType == 1 else { return 0 }
+        // Legacy: flags, AVCPacketType, SI24. Enhanced: flags, FourCC, SI24.
+        let at = payload.readerIndex + (isEnhanced ? 5 : 2)
+        guard let b = payload.getBytes(at: at, length: 3) else { return 0 }
+        let raw = Int32(b[0]) << 16 | Int32(b[1]) << 8 | Int32(b[2])
+        return raw & 0x80_0000 != 0 ? raw - 0x100_0000 : raw
+    }
+
     /// Returns nil when the payload is empty or too short for the header it announces.
     public static func parse(_ payload: ByteBuffer) -> VideoTagInfo? {
         guard let first = payload.getInteger(at: payload.readerIndex, as: UInt8.self) else { return nil }

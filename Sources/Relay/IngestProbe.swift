@@ -21,6 +21,8 @@ struct IngestProbe {
 
     var isKeyframe = false
     var isSequenceHeader = false
+    /// PTS − DTS of an AVC/HEVC frame, for the health analysis.
+    var compositionOffset: Int32 = 0
     var videoCodec: VideoCodec?
     var videoConfig: VideoConfig?
     var audioConfig: AudioConfig?
@@ -32,6 +34,7 @@ struct IngestProbe {
             isKeyframe = tag.isKeyframe
             isSequenceHeader = tag.isSequenceHeader
             videoCodec = tag.codec
+            compositionOffset = tag.compositionOffset(in: payload)
             if tag.isSequenceHeader {
                 videoConfig = CodecProbe.videoConfig(payload)
             } else if tag.isKeyframe, wants.contains(.frameSize) {

@@ -59,6 +59,9 @@ public final class LiveStream: @unchecked Sendable {
     private var lastTimestamp: UInt32?
     private var wireEncoder: SharedWireEncoder
     private(set) var stats = StreamStats()
+    /// This publish's health checks, on the publisher's own timestamps.
+    private var health = StreamHealthAnalyzer()
+    private var healthCodesSeen = Set<HealthFinding.Code>()
     /// `stats.probeWants`, readable by the publisher's loop before the lock.
     private let probeWants = ManagedAtomic<UInt8>(IngestProbe.Wants.all.rawValue)
 
@@ -91,6 +94,8 @@ public final class LiveStream: @unchecked Sendable {
             needsRebase = true
             stats.resetForPublisher()
             probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
+            health = StreamHealthAnalyzer()
+            healthCodesSeen = []
             post(.publisherStarted)
             if let evicted { return .evicted(evicted) }
             return .granted
@@ -106,6 +111,7 @@ public final class LiveStream: @unchecked Sendable {
     }
 
     private func endPublishingLocked() {
+        if let since = publishedAt { logPublishSummary(since: since) }
         publisher = nil
         publishedAt = nil
         metadata = nil
@@ -134,6 +140,8 @@ public final class LiveStream: @unchecked Sendable {
         // depends on the previous frame) and the fan-out.
         var probe: IngestProbe?
         var data: MediaFrame?
+        let arrival = DispatchTime.now().uptimeNanoseconds
+        var healthChanges: [StreamHealthAnalyzer.Change] = []
         if isMedia {
             probe = IngestProbe(typeID: typeID, payload: payload, wants: IngestProbe.Wants(rawValue: probeWants.load(ordering: .relaxed)))
         } else {
@@ -154,8 +162,13 @@ public final class LiveStream: @unchecked Sendable {
             if let probe {
                 frame = MediaFrame.media(typeID: typeID, timestamp: ts, payload: payload, probe: probe,
                                          wire: wireEncoder.wire(typeID: typeID, timestamp: ts, payload: payload))
+                let hadSize = stats.video?.width != nil
                 if let line = stats.observe(frame, probe: probe) { logLines.append(line) }
                 probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
+                health.observe(StreamHealthAnalyzer.Frame(track: frame.kind == .video ? .video : .audio, dts: timestamp,
+                                                          compositionOffset: probe.compositionOffset, isKeyframe: frame.isKeyframe,
+                                                          isSequenceHeader: frame.isSequenceHeader, arrivalNanos: arrival))
+                if !hadSize, let v = stats.video, let w = v.width, let h = v.height { health.noteVideoSize(width: w, height: h, now: arrival) }
                 if frame.isSequenceHeader {
                     if frame.kind == .video { videoSequenceHeader = frame } else { audioSequenceHeader = frame }
                 }
@@ -165,6 +178,8 @@ public final class LiveStream: @unchecked Sendable {
                     metadata = frame
                     metadataValues = props
                     stats.noteMetadata(props)
+                    health.noteMetadata(frameRate: Self.number(props, "framerate") ?? Self.number(props, "fps"),
+                                        width: Self.number(props, "width").map { Int($0) }, height: Self.number(props, "height").map { Int($0) })
                 }
             } else {
                 return
@@ -172,8 +187,12 @@ public final class LiveStream: @unchecked Sendable {
             stats.bytesIn &+= UInt64(payload.readableBytes)
             if options.gopCache { gop.add(frame) }
             overloaded = post(.frame(frame))
+            // The server is about to pause reading this publisher: not its fault.
+            if !overloaded.isEmpty { health.noteReadingPaused() }
+            if health.hasChanges { healthChanges = takeHealthChangesLocked() }
         }
         for (msg, meta) in logLines { logger.info("\(msg)", metadata: meta) }
+        logHealth(healthChanges)
         return overloaded
     }
 
@@ -294,8 +313,58 @@ public final class LiveStream: @unchecked Sendable {
         }
     }
 
+    /// Once a second: bitrates, and the health checks about time passing.
     func sampleRates(interval: Double) {
-        lock.withLock { stats.sample(interval: interval) }
+        let changes = lock.withLock { () -> [StreamHealthAnalyzer.Change] in
+            stats.sample(interval: interval)
+            guard publisher != nil else { return [] }
+            health.tick(now: DispatchTime.now().uptimeNanoseconds)
+            return health.hasChanges ? takeHealthChangesLocked() : []
+        }
+        logHealth(changes)
+    }
+
+    // MARK: health
+
+    private func takeHealthChangesLocked() -> [StreamHealthAnalyzer.Change] {
+        let changes = health.takeChanges()
+        for case .appeared(let f) in changes { healthCodesSeen.insert(f.code) }
+        return changes
+    }
+
+    /// One warn line when a finding appears, one info line when it clears
+    /// (informational ones at info both ways).
+    private func logHealth(_ changes: [StreamHealthAnalyzer.Change]) {
+        for change in changes {
+            switch change {
+            case .appeared(let f):
+                let meta: Logger.Metadata = ["finding": "\(f.code.rawValue)", "detail": "\(f.detail)"]
+                if f.isInformational { logger.info("stream note", metadata: meta) } else { logger.warning("stream health", metadata: meta) }
+            case .cleared(let code):
+                logger.info("stream health ok", metadata: ["finding": "\(code.rawValue)"])
+            }
+        }
+    }
+
+    /// When the publisher leaves: what the publish was, in one line.
+    private func logPublishSummary(since: Date) {
+        let f = health.figures
+        var meta: Logger.Metadata = [
+            "duration_s": "\(Int(Date().timeIntervalSince(since)))",
+            "video_frames": "\(stats.videoFrames)", "audio_frames": "\(stats.audioFrames)", "keyframes": "\(stats.keyframes)",
+            "findings": "\(healthCodesSeen.map(\.rawValue).sorted().joined(separator: ","))",
+        ]
+        if let v = f.keyframeIntervalMean { meta["keyframe_interval_mean_s"] = "\((v * 100).rounded() / 100)" }
+        if let v = f.keyframeIntervalMin { meta["keyframe_interval_min_s"] = "\(v)" }
+        if let v = f.keyframeIntervalMax { meta["keyframe_interval_max_s"] = "\(v)" }
+        if let v = f.measuredFrameRate { meta["fps"] = "\(v)" }
+        meta["video_bitrate_bps"] = "\(Int(stats.videoBitrateBps))"
+        meta["audio_bitrate_bps"] = "\(Int(stats.audioBitrateBps))"
+        logger.info("publish summary", metadata: meta)
+    }
+
+    private static func number(_ props: [AMF0Property], _ key: String) -> Double? {
+        props.first { $0.key == key }?.value.numberValue
     }
 
     func snapshot(players: [ConnectionSnapshot], recording: RecordingSnapshot?) -> StreamSnapshot {
@@ -315,6 +384,7 @@ public final class LiveStream: @unchecked Sendable {
                 metadata: metadataValues.map { ($0.key, Self.describe($0.value)) }.map { MetadataEntry(key: $0.0, value: $0.1) },
                 recording: recording,
                 videoBytesIn: stats.videoBytes, audioBytesIn: stats.audioBytes,
+                health: publisher == nil ? nil : HealthSnapshot(health, now: DispatchTime.now().uptimeNanoseconds),
                 bytesOutTotal: sinkGroups.values.reduce(departedPlayersBytesOut) { sum, group in
                     group.sinks.reduce(sum) { $0 &+ (($1 as? PlayerSink)?.bytesSent ?? 0) }
                 }

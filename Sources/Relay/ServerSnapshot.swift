@@ -61,6 +61,8 @@ public struct StreamSnapshot: Sendable, Encodable {
     public var audioBytesIn: UInt64
     /// Bytes sent to the stream's players, those gone included.
     public var bytesOutTotal: UInt64
+    /// The live health checks of this publish (nil without a publisher).
+    public var health: HealthSnapshot?
     public var videoFrames: UInt64
     public var audioFrames: UInt64
     public var keyframes: UInt64
@@ -84,7 +86,8 @@ public struct StreamSnapshot: Sendable, Encodable {
                 video: VideoSnapshot?, audio: AudioSnapshot?, frameRate: Double?, bytesIn: UInt64, videoFrames: UInt64, audioFrames: UInt64,
                 keyframes: UInt64, droppedVideo: UInt64, droppedAudio: UInt64, bitrateBps: Double, videoBitrateBps: Double, audioBitrateBps: Double,
                 bitrateHistory: [Double], gopCachedFrames: Int, gopCachedBytes: Int, metadata: [MetadataEntry], recording: RecordingSnapshot?,
-                videoBytesIn: UInt64 = 0, audioBytesIn: UInt64 = 0, bytesOutTotal: UInt64 = 0) {
+                videoBytesIn: UInt64 = 0, audioBytesIn: UInt64 = 0, health: HealthSnapshot? = nil, bytesOutTotal: UInt64 = 0) {
+        self.health = health
         self.bytesOutTotal = bytesOutTotal
         self.videoBytesIn = videoBytesIn
         self.audioBytesIn = audioBytesIn
@@ -257,5 +260,39 @@ public struct ServerEvent: Sendable, Equatable, Encodable {
         self.message = message
         self.connectionID = connectionID
         self.streamKey = streamKey
+    }
+}
+
+/// A stream's health at one moment: current findings with their ages, and
+/// the figures behind them.
+public struct HealthSnapshot: Sendable, Equatable, Encodable {
+    public struct Finding: Sendable, Equatable, Encodable {
+        public var code: String
+        public var detail: String
+        public var informational: Bool
+        /// Since it was first seen, and since it was last true.
+        public var ageSeconds: Double
+        public var lastTrueSecondsAgo: Double
+    }
+
+    public var findings: [Finding]
+    /// Findings that are faults (what the dashboard's ⚠ counts).
+    public var faults: Int
+    public var figures: HealthFigures
+
+    public init(findings: [Finding], faults: Int, figures: HealthFigures) {
+        self.findings = findings
+        self.faults = faults
+        self.figures = figures
+    }
+
+    init(_ a: StreamHealthAnalyzer, now: UInt64) {
+        func ago(_ t: UInt64) -> Double { now > t ? (Double(now - t) / 1e8).rounded() / 10 : 0 }
+        findings = a.findings.map {
+            Finding(code: $0.code.rawValue, detail: $0.detail, informational: $0.isInformational,
+                    ageSeconds: ago($0.firstSeenNanos), lastTrueSecondsAgo: ago($0.lastTrueNanos))
+        }
+        faults = a.faultCount
+        figures = a.figures
     }
 }

@@ -26,9 +26,10 @@ final class StatsReporter {
             let inKbps = live.reduce(0.0) { $0 + $1.bitrateBps } / 1000
             let outKbps = s.connections.reduce(0.0) { $0 + $1.outBps } / 1000
             let drops = live.reduce(UInt64(0)) { $0 + $1.droppedVideo + $1.droppedAudio }
+            let findings = live.reduce(0) { $0 + ($1.health?.faults ?? 0) }
             logger.info("stats", metadata: [
                 "streams": "\(live.count)", "players": "\(players)", "connections": "\(s.connections.count)",
-                "in_kbps": "\(Int(inKbps))", "out_kbps": "\(Int(outKbps))", "dropped": "\(drops)",
+                "in_kbps": "\(Int(inKbps))", "out_kbps": "\(Int(outKbps))", "dropped": "\(drops)", "health_findings": "\(findings)",
                 "keys": "\(live.map(\.key).joined(separator: ","))",
             ])
         }
