@@ -26,6 +26,7 @@ let package = Package(
             dependencies: [
                 .product(name: "RTMP", package: "rtmp-top"),
                 .product(name: "Relay", package: "rtmp-top"),
+                .product(name: "Media", package: "rtmp-top"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

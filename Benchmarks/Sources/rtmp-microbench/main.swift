@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Media
 import RTMP
 
 /// Throughput of the chunk decoder reassembling messages of one size, fed in
@@ -152,3 +153,35 @@ for players in [1, 100, 1000] {
                  perFrame.isEmpty ? "n/a (run scripts/microbench)" : String(format: "%.1f", median(perFrame)),
                  perDelivery.isEmpty ? "n/a" : String(format: "%.3f", median(perDelivery))))
 }
+
+/// The health analysis of one publish: nanoseconds and allocations per frame.
+func healthAnalysis(frames: Int) -> (ns: Double, mallocsPerFrame: Double?) {
+    var analyzer = StreamHealthAnalyzer()
+    analyzer.noteMetadata(frameRate: 30, width: 1280, height: 720)
+    let start: UInt64 = 1_000_000_000_000
+    func frame(_ i: Int) -> StreamHealthAnalyzer.Frame {
+        // 30 fps video with 2 s GOPs and B-frames, 47 AAC frames a second, in real time.
+        let video = i % 5 < 2
+        let t = Double(i) / 77
+        return .init(track: video ? .video : .audio, dts: UInt32(t * 1000), compositionOffset: video ? 33 : 0,
+                     isKeyframe: video && i % 150 == 0, arrivalNanos: start + UInt64(t * 1e9))
+    }
+    for i in 0..<2000 { analyzer.observe(frame(i)) }  // warm up: findings and figures at their steady state
+    _ = analyzer.takeChanges()
+    var i = 2000
+    let begin = DispatchTime.now().uptimeNanoseconds
+    let (_, mallocs) = countingAllocations {
+        for _ in 0..<frames {
+            analyzer.observe(frame(i))
+            if i % 77 == 0 { analyzer.tick(now: start + UInt64(Double(i) / 77 * 1e9)) }
+            i += 1
+        }
+    }
+    let ns = Double(DispatchTime.now().uptimeNanoseconds - begin) / Double(frames)
+    return (ns, mallocs.map { Double($0) / Double(frames) })
+}
+
+let health = (0..<rounds).map { _ in healthAnalysis(frames: 1_000_000) }
+let healthAllocs = health.compactMap(\.mallocsPerFrame)
+print(String(format: "\nhealth analysis: %.0f ns per frame, %@ allocations per frame (median of %d, 10^6 frames each)",
+             median(health.map(\.ns)), healthAllocs.isEmpty ? "n/a" : String(format: "%.3f", median(healthAllocs)), rounds))
