@@ -23,6 +23,8 @@ struct IngestProbe {
     var isSequenceHeader = false
     /// PTS − DTS of an AVC/HEVC frame, for the health analysis.
     var compositionOffset: Int32 = 0
+    /// An end of sequence (no picture, at the last frame's timestamp).
+    var isSequenceEnd = false
     var videoCodec: VideoCodec?
     var videoConfig: VideoConfig?
     var audioConfig: AudioConfig?
@@ -35,6 +37,7 @@ struct IngestProbe {
             isSequenceHeader = tag.isSequenceHeader
             videoCodec = tag.codec
             compositionOffset = tag.compositionOffset(in: payload)
+            isSequenceEnd = tag.isSequenceEnd
             if tag.isSequenceHeader {
                 videoConfig = CodecProbe.videoConfig(payload)
             } else if tag.isKeyframe, wants.contains(.frameSize) {

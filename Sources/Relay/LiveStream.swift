@@ -167,7 +167,7 @@ public final class LiveStream: @unchecked Sendable {
                 probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
                 health.observe(StreamHealthAnalyzer.Frame(track: frame.kind == .video ? .video : .audio, dts: timestamp,
                                                           compositionOffset: probe.compositionOffset, isKeyframe: frame.isKeyframe,
-                                                          isSequenceHeader: frame.isSequenceHeader, arrivalNanos: arrival))
+                                                          isSequenceHeader: frame.isSequenceHeader || probe.isSequenceEnd, arrivalNanos: arrival))
                 if !hadSize, let v = stats.video, let w = v.width, let h = v.height { health.noteVideoSize(width: w, height: h, now: arrival) }
                 if frame.isSequenceHeader {
                     if frame.kind == .video { videoSequenceHeader = frame } else { audioSequenceHeader = frame }

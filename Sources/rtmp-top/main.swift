@@ -246,4 +246,8 @@ let arguments = CommandLine.arguments.dropFirst().map { arg -> String in
     }
     return arg
 }
-RTMPTop.main(Array(arguments))
+if arguments.first == "analyze" {
+    AnalyzeCommand.main(Array(arguments.dropFirst()))
+} else {
+    RTMPTop.main(Array(arguments))
+}

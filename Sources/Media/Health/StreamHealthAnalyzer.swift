@@ -16,6 +16,8 @@ public struct StreamHealthAnalyzer: Sendable {
         /// PTS − DTS for AVC/HEVC, ms.
         public var compositionOffset: Int32
         public var isKeyframe: Bool
+        /// A sequence header or end of sequence: no media, left out of the
+        /// timestamp checks (an end of sequence repeats the last frame's).
         public var isSequenceHeader: Bool
         /// Monotonic nanoseconds.
         public var arrivalNanos: UInt64
@@ -166,8 +168,8 @@ public struct StreamHealthAnalyzer: Sendable {
         if f.compositionOffset != 0 {
             let off = Int(f.compositionOffset)
             if off > (figures.maxCompositionOffsetMs ?? 0) { figures.maxCompositionOffsetMs = off }
-            let depth = figures.maxCompositionOffsetMs ?? off
-            raise(.bFrames, now: now) { "B-frames: frames reordered up to \(depth) ms (composition offsets)" }
+            // The depth grows as it is seen: it lives in the figures, not the sentence.
+            raise(.bFrames, now: now) { "B-frames: frames arrive out of presentation order (composition offsets)" }
         }
         framesSinceKeyframe &+= 1
         if f.isKeyframe {
