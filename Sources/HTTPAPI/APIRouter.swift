@@ -125,7 +125,9 @@ public struct APIRouter: Sendable {
         return nil
     }
 
-    /// `127.0.0.1`, `localhost`, `[::1]`, with or without a port.
+    /// `127.0.0.1` (any real 127.x.y.z address), `localhost`, `[::1]`, with
+    /// or without a port. Not names that merely start with "127." (a page
+    /// on 127.attacker.example rebound to 127.0.0.1 must not pass).
     static func isLoopbackHost(_ hostAndPort: String) -> Bool {
         var host = Substring(hostAndPort.lowercased())
         if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
@@ -133,7 +135,10 @@ public struct APIRouter: Sendable {
         } else if let colon = host.lastIndex(of: ":"), host.firstIndex(of: ":") == colon {
             host = host[..<colon]
         }
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "127" else { return false }
+        return parts.allSatisfy { p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCII) && p.allSatisfy(\.isNumber) && (Int(p) ?? 256) <= 255 }
     }
 
     /// `Authorization: Bearer T` (or `?token=T`), compared in constant time.

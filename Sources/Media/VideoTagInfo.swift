@@ -48,6 +48,12 @@ public struct VideoTagInfo: Sendable, Equatable {
 
     static let keyFrameType: UInt8 = 1
 
+    /// A coded picture: not a sequence start or end, not an Enhanced
+    /// metadata packet (type 4), not a command frame (frame type 5).
+    public var carriesPicture: Bool {
+        !isSequenceHeader && !isSequenceEnd && frameType != ExVideoTagHeader.commandFrameType && !(isEnhanced && packetType == ExVideoTagHeader.PacketType.metadata)
+    }
+
     /// PTS − DTS in ms of an AVC/HEVC coded frame (the SI24 composition
     /// time of a legacy NALU packet or an Enhanced CodedFrames one); 0 for
     /// everything else (CodedFramesX has none). Not for multitrack payloads.

@@ -51,14 +51,14 @@ public struct FLVHealthAnalysis: Sendable, Encodable {
                 func number(_ k: String) -> Double? { props.first { $0.key == k }?.value.numberValue }
                 // Files made by muxers often write 0 for what they did not know.
                 let fps = (number("framerate") ?? number("fps")).flatMap { $0 > 0 ? $0 : nil }
-                let w = number("width").flatMap { $0 > 0 ? Int($0) : nil }, h = number("height").flatMap { $0 > 0 ? Int($0) : nil }
+                let w = number("width").flatMap(LiveStream.pixels), h = number("height").flatMap(LiveStream.pixels)
                 analyzer.noteMetadata(frameRate: fps, width: w, height: h)
             case FLVTag.videoType:
                 guard let info = VideoTagInfo.parse(tag.payload) else { continue }
                 if info.isSequenceHeader, let c = CodecProbe.videoConfig(tag.payload), let w = c.width, let h = c.height {
                     analyzer.noteVideoSize(width: w, height: h, now: arrival)
                 }
-                let noPicture = info.isSequenceHeader || info.isSequenceEnd
+                let noPicture = !info.carriesPicture
                 if !noPicture { videoFrames += 1 }
                 analyzer.observe(.init(track: .video, dts: tag.timestamp, compositionOffset: info.compositionOffset(in: tag.payload),
                                        isKeyframe: info.isKeyframe, isSequenceHeader: noPicture, arrivalNanos: arrival))

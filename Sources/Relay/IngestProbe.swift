@@ -23,8 +23,10 @@ struct IngestProbe {
     var isSequenceHeader = false
     /// PTS − DTS of an AVC/HEVC frame, for the health analysis.
     var compositionOffset: Int32 = 0
-    /// An end of sequence (no picture, at the last frame's timestamp).
-    var isSequenceEnd = false
+    /// A picture (or an audio frame): not a sequence header or end, an
+    /// Enhanced metadata packet or a command frame, which share timestamps
+    /// with pictures and are no frames for the health checks.
+    var carriesPicture = true
     var videoCodec: VideoCodec?
     var videoConfig: VideoConfig?
     var audioConfig: AudioConfig?
@@ -37,7 +39,7 @@ struct IngestProbe {
             isSequenceHeader = tag.isSequenceHeader
             videoCodec = tag.codec
             compositionOffset = tag.compositionOffset(in: payload)
-            isSequenceEnd = tag.isSequenceEnd
+            carriesPicture = tag.carriesPicture
             if tag.isSequenceHeader {
                 videoConfig = CodecProbe.videoConfig(payload)
             } else if tag.isKeyframe, wants.contains(.frameSize) {
@@ -46,6 +48,7 @@ struct IngestProbe {
             }
         } else if typeID == RTMPMessageType.audio {
             isSequenceHeader = AudioTagInfo.parse(payload)?.isSequenceHeader ?? false
+            carriesPicture = !isSequenceHeader
             if isSequenceHeader || wants.contains(.audioConfig) {
                 audioConfig = CodecProbe.audioConfig(payload)
             }

@@ -80,14 +80,16 @@ public final class LiveStream: @unchecked Sendable {
     // MARK: publisher side
 
     func claimPublisher(_ connection: ConnectionInfo) -> ClaimResult {
-        lock.withLock {
+        var summary: Logger.Metadata?
+        defer { if let summary { logger.info("publish summary", metadata: summary) } }
+        return lock.withLock {
             var evicted: ConnectionInfo?
             if let current = publisher, current.id != connection.id {
                 if current.isAlive && current.silentNanoseconds < options.stalePublisherNanoseconds {
                     return .busy
                 }
                 evicted = current
-                endPublishingLocked()
+                summary = endPublishingLocked()
             }
             publisher = connection
             publishedAt = Date()
@@ -104,14 +106,17 @@ public final class LiveStream: @unchecked Sendable {
 
     /// The publisher left (unpublish, deleteStream, disconnect or eviction).
     func releasePublisher(_ connection: ConnectionInfo) {
-        lock.withLock {
-            guard publisher?.id == connection.id else { return }
-            endPublishingLocked()
+        let summary = lock.withLock { () -> Logger.Metadata? in
+            guard publisher?.id == connection.id else { return nil }
+            return endPublishingLocked()
         }
+        if let summary { logger.info("publish summary", metadata: summary) }
     }
 
-    private func endPublishingLocked() {
-        if let since = publishedAt { logPublishSummary(since: since) }
+    /// Returns the publish summary, for the caller to log after the lock.
+    @discardableResult
+    private func endPublishingLocked() -> Logger.Metadata? {
+        let summary = publishedAt.map { publishSummaryLocked(since: $0) }
         publisher = nil
         publishedAt = nil
         metadata = nil
@@ -123,6 +128,7 @@ public final class LiveStream: @unchecked Sendable {
         stats.resetForPublisher()
         probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
         post(.publisherStopped)
+        return summary
     }
 
     /// Takes one message from the publisher `connection`. Ignored if that
@@ -162,13 +168,15 @@ public final class LiveStream: @unchecked Sendable {
             if let probe {
                 frame = MediaFrame.media(typeID: typeID, timestamp: ts, payload: payload, probe: probe,
                                          wire: wireEncoder.wire(typeID: typeID, timestamp: ts, payload: payload))
-                let hadSize = stats.video?.width != nil
+                let sizeBefore = stats.video.map { ($0.width, $0.height) }
                 if let line = stats.observe(frame, probe: probe) { logLines.append(line) }
                 probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
                 health.observe(StreamHealthAnalyzer.Frame(track: frame.kind == .video ? .video : .audio, dts: timestamp,
                                                           compositionOffset: probe.compositionOffset, isKeyframe: frame.isKeyframe,
-                                                          isSequenceHeader: frame.isSequenceHeader || probe.isSequenceEnd, arrivalNanos: arrival))
-                if !hadSize, let v = stats.video, let w = v.width, let h = v.height { health.noteVideoSize(width: w, height: h, now: arrival) }
+                                                          isSequenceHeader: !probe.carriesPicture, arrivalNanos: arrival))
+                if let v = stats.video, let w = v.width, let h = v.height, sizeBefore?.0 != w || sizeBefore?.1 != h {
+                    health.noteVideoSize(width: w, height: h, now: arrival)
+                }
                 if frame.isSequenceHeader {
                     if frame.kind == .video { videoSequenceHeader = frame } else { audioSequenceHeader = frame }
                 }
@@ -179,7 +187,7 @@ public final class LiveStream: @unchecked Sendable {
                     metadataValues = props
                     stats.noteMetadata(props)
                     health.noteMetadata(frameRate: Self.number(props, "framerate") ?? Self.number(props, "fps"),
-                                        width: Self.number(props, "width").map { Int($0) }, height: Self.number(props, "height").map { Int($0) })
+                                        width: Self.number(props, "width").flatMap(Self.pixels), height: Self.number(props, "height").flatMap(Self.pixels))
                 }
             } else {
                 return
@@ -347,7 +355,7 @@ public final class LiveStream: @unchecked Sendable {
     }
 
     /// When the publisher leaves: what the publish was, in one line.
-    private func logPublishSummary(since: Date) {
+    private func publishSummaryLocked(since: Date) -> Logger.Metadata {
         let f = health.figures
         var meta: Logger.Metadata = [
             "duration_s": "\(Int(Date().timeIntervalSince(since)))",
@@ -360,12 +368,15 @@ public final class LiveStream: @unchecked Sendable {
         if let v = f.measuredFrameRate { meta["fps"] = "\(v)" }
         meta["video_bitrate_bps"] = "\(Int(stats.videoBitrateBps))"
         meta["audio_bitrate_bps"] = "\(Int(stats.audioBitrateBps))"
-        logger.info("publish summary", metadata: meta)
+        return meta
     }
 
     private static func number(_ props: [AMF0Property], _ key: String) -> Double? {
         props.first { $0.key == key }?.value.numberValue
     }
+
+    /// A picture dimension from onMetaData, which anyone can fill with 1e300 or NaN.
+    static func pixels(_ v: Double) -> Int? { v.isFinite && v > 0 && v <= 65536 ? Int(v) : nil }
 
     func snapshot(players: [ConnectionSnapshot], recording: RecordingSnapshot?) -> StreamSnapshot {
         lock.withLock {

@@ -43,8 +43,10 @@ final class LoopMailbox: @unchecked Sendable {
     /// one run, kept with their capacity between drains (swapped with
     /// `pending.letters`, so neither side allocates in the steady state).
     private var draining: [Letter] = []
-    private var groups: [(sinks: [any StreamSink], items: [StreamItem])] = []
-    private var groupOfList: [Int: Int] = [:]
+    private var groups: [(id: Int, sinks: [any StreamSink])] = []
+    /// Items per group, by group number: kept with their capacity between
+    /// drains, so grouping allocates nothing in the steady state.
+    private var groupItems: [[StreamItem]] = []
 
     init(eventLoop: EventLoop, highWater: Int = 32 << 20, lowWater: Int = 8 << 20, mergeWriteDelay: TimeAmount = .zero) {
         self.eventLoop = eventLoop
@@ -93,20 +95,22 @@ final class LoopMailbox: @unchecked Sendable {
         for letter in draining {
             if case .frame(let f) = letter.item { drained &+= f.size }
             let id = Self.identity(letter.sinks)
-            if let g = groupOfList[id] {
-                groups[g].items.append(letter.item)
-            } else {
-                groupOfList[id] = groups.count
-                groups.append((letter.sinks, [letter.item]))
+            // A loop holds few streams' lists: a scan beats hashing.
+            var g = groups.firstIndex { $0.id == id } ?? -1
+            if g < 0 {
+                g = groups.count
+                groups.append((id, letter.sinks))
+                if groupItems.count <= g { groupItems.append([]) }
             }
+            groupItems[g].append(letter.item)
         }
-        for group in groups {
-            let items = group.items[...]
+        for (g, group) in groups.enumerated() {
+            let items = groupItems[g][...]
             for sink in group.sinks { sink.receive(items) }
         }
+        for g in groups.indices { groupItems[g].removeAll(keepingCapacity: true) }
         draining.removeAll(keepingCapacity: true)
         groups.removeAll(keepingCapacity: true)
-        groupOfList.removeAll(keepingCapacity: true)
         let waiters = pending.withLockedValue { p -> [@Sendable () -> Void] in
             p.bytes &-= drained
             guard p.bytes <= lowWater else { return [] }

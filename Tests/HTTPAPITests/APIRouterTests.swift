@@ -175,6 +175,9 @@ final class APIRouterTests: XCTestCase {
             r.respond(to: APIRequest(method: method, uri: uri, headers: HTTPHeaders(headers)))
         }
         XCTAssertEqual(request(.GET, "/api/v1/streams", [("Host", "evil.example:8080")]).status, .forbidden, "DNS rebinding")
+        XCTAssertEqual(request(.GET, "/api/v1/streams", [("Host", "127.attacker.example:8080")]).status, .forbidden, "a name, not an address")
+        XCTAssertEqual(request(.GET, "/api/v1/streams", [("Host", "127.0.0.300")]).status, .forbidden)
+        XCTAssertEqual(request(.GET, "/api/v1/streams", [("Host", "127.1.2.3:80")]).status, .ok)
         XCTAssertEqual(request(.GET, "/api/v1/streams", [("Host", "127.0.0.1:8080")]).status, .ok)
         XCTAssertEqual(request(.GET, "/api/v1/streams", [("Host", "localhost")]).status, .ok)
         XCTAssertEqual(request(.GET, "/api/v1/streams", [("Host", "[::1]:8080")]).status, .ok)

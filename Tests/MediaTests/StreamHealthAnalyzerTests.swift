@@ -150,6 +150,45 @@ final class StreamHealthAnalyzerTests: XCTestCase {
         XCTAssertEqual(b.findings.first?.detail, "onMetaData says 1920x1080, the stream is 1280x720")
     }
 
+    /// Anything a publisher sends is survivable: absurd metadata is ignored,
+    /// timestamps a day apart are a jump, not a trap.
+    func testHostileNumbersNeitherTrapNorLie() {
+        var a = StreamHealthAnalyzer()
+        a.noteMetadata(frameRate: .nan, width: Int.max, height: -5)
+        a.noteMetadata(frameRate: 1e300, width: nil, height: nil)
+        let now = 1_000 * Self.second
+        for (i, dts) in [UInt32(0), 1_000, 2_000, 3_000, 0x7FFF_FFFF, 0xFFFF_FFFF, 5].enumerated() {
+            a.observe(Frame(track: .video, dts: dts, isKeyframe: i % 2 == 0, arrivalNanos: now + UInt64(i) * 33_000_000))
+        }
+        a.tick(now: now + 10 * Self.second)
+        XCTAssertNil(a.figures.declaredFrameRate)
+        XCTAssertFalse(a.findings.contains { $0.code == .metadataMismatch })
+        XCTAssertTrue(a.findings.contains { $0.code == .timestampJump })
+    }
+
+    func testSparseVideoIsNoJumpAndJitterIsMeasured() {
+        var a = StreamHealthAnalyzer()
+        // A slideshow: one picture a second (with its audio), a keyframe every 2.
+        Publisher(fps: 1, gop: 2).run(&a, seconds: 30)
+        XCTAssertEqual(a.findings, [], "a frame a second is no jump")
+        var b = StreamHealthAnalyzer()
+        let now = 1_000 * Self.second
+        var dts: UInt32 = 0
+        for i in 0..<300 {
+            dts &+= i % 2 == 0 ? 20 : 46  // uneven, 30 fps on average
+            b.observe(Frame(track: .video, dts: dts, isKeyframe: i % 60 == 0, arrivalNanos: now + UInt64(dts) * 1_000_000))
+        }
+        XCTAssertEqual(b.figures.frameIntervalJitterMs ?? 0, 13, accuracy: 1)
+    }
+
+    func testASizeMismatchStaysWhileItIsTrue() {
+        var a = StreamHealthAnalyzer()
+        a.noteMetadata(frameRate: 30, width: 1920, height: 1080)
+        a.noteVideoSize(width: 1280, height: 720, now: 1_000 * Self.second)
+        Publisher().run(&a, seconds: 30)
+        XCTAssertEqual(codes(a), [.metadataMismatch], "not cleared after 10 s while the stream is still 1280x720")
+    }
+
     func testChangesAreReportedOnceEach() {
         var a = StreamHealthAnalyzer()
         Publisher(speed: 3).run(&a, seconds: 40)

@@ -67,10 +67,9 @@ public struct StreamHealthAnalyzer: Sendable {
     private var audio = TrackState()
     private var video = TrackState()
     private var lastArrivalNanos: UInt64?
-    private var stalledSinceNanos: UInt64?
     // Keyframes.
     private var lastKeyframeDTS: UInt32?
-    private var lastKeyframeArrivalNanos: UInt64?
+    private var firstVideoDTS: UInt32?
     private var framesSinceKeyframe = 0
     private var keyframeIntervals = 0
     private var keyframeIntervalSumMs: UInt64 = 0
@@ -78,11 +77,9 @@ public struct StreamHealthAnalyzer: Sendable {
     private var rateWindowStartDTS: UInt32?
     private var rateWindowFrames = 0
     private var rateWindowDeviationSum: Double = 0
-    private var lastVideoDelta: UInt32?
     private var frameDurationMs: Double?
     // Pace: media time against wall time over a window.
     private var paceWindowStart: (nanos: UInt64, dts: UInt32)?
-    private var newestDTS: UInt32?
     private var paceWindowExcused = false
     // Interleave.
     private var newestAudioDTS: UInt32?
@@ -117,7 +114,6 @@ public struct StreamHealthAnalyzer: Sendable {
     public mutating func observe(_ f: Frame) {
         let now = f.arrivalNanos
         lastArrivalNanos = now
-        if stalledSinceNanos != nil { stalledSinceNanos = nil }
         guard !f.isSequenceHeader else { return }
         switch f.track {
         case .video: observeVideo(f, now: now)
@@ -130,8 +126,12 @@ public struct StreamHealthAnalyzer: Sendable {
     /// not the publisher's fault, so the pace window in progress is not judged.
     public mutating func noteReadingPaused() { paceWindowExcused = true }
 
+    /// What onMetaData declares (from the network: out-of-range values are ignored).
     public mutating func noteMetadata(frameRate: Double?, width: Int?, height: Int?) {
-        declared = (frameRate, width, height)
+        let fps = frameRate.flatMap { $0.isFinite && $0 > 0 && $0 < 1000 ? $0 : nil }
+        func size(_ v: Int?) -> Int? { v.flatMap { $0 > 0 && $0 <= 65536 ? $0 : nil } }
+        declared = (fps, size(width), size(height))
+        let frameRate = fps
         figures.declaredFrameRate = frameRate
         checkDeclaredSize(now: lastArrivalNanos ?? 0)
     }
@@ -149,18 +149,28 @@ public struct StreamHealthAnalyzer: Sendable {
             // The stall says it; the pace window around it would say it again.
             paceWindowExcused = true
         }
-        if let since = lastKeyframeArrivalNanos, video.frames > 0, now > since,
-           now - since > UInt64(limits.maxKeyframeIntervalMs) * 1_000_000, lastArrivalNanos.map({ now - $0 <= limits.stallNanos }) ?? false {
-            let most = Double(limits.maxKeyframeIntervalMs) / 1000
-            raise(.keyframeInterval, now: now) { "no keyframe for \(Self.seconds(Double(now - since) / 1e9)) (at most \(Self.seconds(most)))" }
+        // Overdue by the stream's own clock: a stall or a server pause is no missing keyframe.
+        if let newest = newestVideoDTS, let from = lastKeyframeDTS ?? firstVideoDTS {
+            let waited = Int32(bitPattern: newest &- from)
+            if waited > Int32(clamping: limits.maxKeyframeIntervalMs) {
+                let most = Double(limits.maxKeyframeIntervalMs) / 1000
+                raise(.keyframeInterval, now: now) { "no keyframe for \(Self.seconds(Double(waited) / 1000)) (at most \(Self.seconds(most)))" }
+            }
         }
+        checkDeclaredSize(now: now)
         clearStale(now: now)
     }
 
     // MARK: checks
 
     private mutating func observeVideo(_ f: Frame, now: UInt64) {
-        checkTimestamps(previous: video.lastDTS, f.dts, frameDuration: frameDurationMs, now: now, track: "video")
+        let previousDTS = video.lastDTS
+        if !checkTimestamps(previous: previousDTS, f.dts, frameDuration: frameDurationMs, now: now, track: "video") {
+            // A discontinuity: intervals and rates measured across it mean nothing.
+            lastKeyframeDTS = nil
+            firstVideoDTS = f.dts
+            rateWindowStartDTS = nil
+        }
         video.lastDTS = f.dts
         video.frames &+= 1
         newestVideoDTS = f.dts
@@ -180,36 +190,43 @@ public struct StreamHealthAnalyzer: Sendable {
                 }
             }
             lastKeyframeDTS = f.dts
-            lastKeyframeArrivalNanos = now
             framesSinceKeyframe = 1
-        } else if lastKeyframeArrivalNanos == nil {
-            lastKeyframeArrivalNanos = now  // overdue counts from the first frame
         }
-        measureFrameRate(f.dts, now: now)
+        if firstVideoDTS == nil { firstVideoDTS = f.dts }  // overdue counts from the first frame
+        measureFrameRate(f.dts, previous: previousDTS, now: now)
     }
 
     private mutating func observeAudio(_ f: Frame, now: UInt64) {
-        checkTimestamps(previous: audio.lastDTS, f.dts, frameDuration: nil, now: now, track: "audio")
+        _ = checkTimestamps(previous: audio.lastDTS, f.dts, frameDuration: nil, now: now, track: "audio")
         audio.lastDTS = f.dts
         audio.frames &+= 1
         newestAudioDTS = f.dts
         checkInterleave(now: now)
     }
 
-    private mutating func checkTimestamps(previous last: UInt32?, _ dts: UInt32, frameDuration: Double?, now: UInt64, track: String) {
-        guard let last else { return }
+    /// False at a discontinuity (backwards, repeated or jumping).
+    private mutating func checkTimestamps(previous last: UInt32?, _ dts: UInt32, frameDuration: Double?, now: UInt64, track: String) -> Bool {
+        guard let last else { return true }
         let delta = Int32(bitPattern: dts &- last)
         if delta < 0 || (delta == 0 && track == "video") {
             raise(.timestampBackwards, now: now) {
                 delta < 0 ? "\(track) timestamps went back \(-Int(delta)) ms (\(last) → \(dts))" : "\(track) timestamp \(dts) repeated"
             }
-            return
+            return false
         }
         var limit = limits.jumpMs
-        if let d = frameDuration { limit = min(limit, max(UInt32(d * Double(limits.jumpFrameDurations)), 1)) }
+        if let d = frameDuration, d.isFinite, d > 0 {
+            // 10 frame durations when that is under a second, but never less
+            // than two (sparse video, a slideshow, is not jumping); clamped
+            // before converting: hostile timestamps make frames last for days.
+            let frames = max(min(d * Double(limits.jumpFrameDurations), Double(limit)), min(2 * d, Double(UInt32.max)))
+            limit = max(UInt32(frames), 1)
+        }
         if UInt32(delta) > limit {
             raise(.timestampJump, now: now) { "\(track) timestamps jumped \(Self.seconds(Double(delta) / 1000)) (\(last) → \(dts))" }
+            return false
         }
+        return true
     }
 
     private mutating func checkInterleave(now: UInt64) {
@@ -236,11 +253,15 @@ public struct StreamHealthAnalyzer: Sendable {
         }
     }
 
-    private mutating func measureFrameRate(_ dts: UInt32, now: UInt64) {
-        if let lastDelta = lastVideoDelta, let d = frameDurationMs { rateWindowDeviationSum += abs(Double(lastDelta) - d) }
-        guard let start = rateWindowStartDTS else {
+    private mutating func measureFrameRate(_ dts: UInt32, previous: UInt32?, now: UInt64) {
+        if let p = previous, let d = frameDurationMs {
+            let delta = Int32(bitPattern: dts &- p)
+            if delta > 0 { rateWindowDeviationSum += abs(Double(delta) - d) }
+        }
+        guard let start = rateWindowStartDTS, Int32(bitPattern: dts &- start) >= 0 else {
             rateWindowStartDTS = dts
             rateWindowFrames = 0
+            rateWindowDeviationSum = 0
             return
         }
         rateWindowFrames &+= 1
@@ -260,7 +281,6 @@ public struct StreamHealthAnalyzer: Sendable {
     }
 
     private mutating func observePace(_ dts: UInt32, now: UInt64) {
-        newestDTS = dts
         guard let start = paceWindowStart else {
             paceWindowStart = (now, dts)
             return
@@ -331,6 +351,7 @@ public struct StreamHealthAnalyzer: Sendable {
     static func seconds(_ s: Double) -> String { "\(number(s)) s" }
 
     static func number(_ v: Double) -> String {
+        guard v.isFinite, abs(v) < 1e12 else { return "\(v)" }
         let r = (v * 10).rounded() / 10
         return r == r.rounded() ? "\(Int(r)).0" : "\(r)"
     }
