@@ -17,9 +17,10 @@ public struct APIResponse: Sendable {
         self.streamsEventsAfter = streamsEventsAfter
     }
 
-    /// One encoder for every document: snake_case keys, ISO 8601 times,
-    /// sorted keys (stable for diffs and tests), no NaN (JSON has none).
-    static func encoder() -> JSONEncoder {
+    /// One encoder for every document (the API's, `rtmp-top analyze --json`):
+    /// snake_case keys, ISO 8601 times, sorted keys (stable for diffs and
+    /// tests), no NaN (JSON has none).
+    public static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
         e.dateEncodingStrategy = .iso8601

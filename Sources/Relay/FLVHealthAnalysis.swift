@@ -28,31 +28,13 @@ public struct FLVHealthAnalysis: Sendable, Encodable {
     public init(tags: [FLVTag]) {
         var analyzer = StreamHealthAnalyzer()
         var first: UInt32?, last: UInt32 = 0
-        var seenCodes = Set<String>()
-        func collect(_ a: inout StreamHealthAnalyzer) {
-            for case .appeared(let f) in a.takeChanges() where seenCodes.insert(f.code.rawValue).inserted {
-                findings.append(Seen(code: f.code.rawValue, detail: f.detail, informational: f.isInformational))
-            }
-        }
         for tag in tags {
             let arrival = UInt64(tag.timestamp) * 1_000_000
             switch tag.type {
             case FLVTag.scriptDataType:
                 var payload = tag.payload
-                let values = (try? AMF0Decoder().decodeAll(&payload)) ?? []
-                var args = values[...]
-                if args.first?.stringValue == "@setDataFrame" { args = args.dropFirst() }
-                guard args.first?.stringValue == "onMetaData" else { continue }
-                let props: [AMF0Property]
-                switch args.dropFirst().first {
-                case .object(let p)?, .ecmaArray(let p)?: props = p
-                default: continue
-                }
-                func number(_ k: String) -> Double? { props.first { $0.key == k }?.value.numberValue }
-                // Files made by muxers often write 0 for what they did not know.
-                let fps = (number("framerate") ?? number("fps")).flatMap { $0 > 0 ? $0 : nil }
-                let w = number("width").flatMap(LiveStream.pixels), h = number("height").flatMap(LiveStream.pixels)
-                analyzer.noteMetadata(frameRate: fps, width: w, height: h)
+                // Muxers write 0 for what they did not know; the analyzer ignores it.
+                OnMetaData((try? AMF0Decoder().decodeAll(&payload)) ?? [])?.declare(to: &analyzer)
             case FLVTag.videoType:
                 guard let info = VideoTagInfo.parse(tag.payload) else { continue }
                 if info.isSequenceHeader, let c = CodecProbe.videoConfig(tag.payload), let w = c.width, let h = c.height {
@@ -73,11 +55,10 @@ public struct FLVHealthAnalysis: Sendable, Encodable {
                 if first == nil { first = tag.timestamp }
                 last = tag.timestamp
             }
-            collect(&analyzer)
         }
         // A last GOP that never closed: the overdue-keyframe check at the end.
         analyzer.tick(now: UInt64(last) * 1_000_000 + 1)
-        collect(&analyzer)
+        findings = analyzer.seen.map { Seen(code: $0.code.rawValue, detail: $0.detail, informational: $0.isInformational) }
         figures = analyzer.figures
         figures.pace = nil  // not measurable from a file
         durationSeconds = Double(Int32(bitPattern: last &- (first ?? last))) / 1000

@@ -61,7 +61,6 @@ public final class LiveStream: @unchecked Sendable {
     private(set) var stats = StreamStats()
     /// This publish's health checks, on the publisher's own timestamps.
     private var health = StreamHealthAnalyzer()
-    private var healthCodesSeen = Set<HealthFinding.Code>()
     /// `stats.probeWants`, readable by the publisher's loop before the lock.
     private let probeWants = ManagedAtomic<UInt8>(IngestProbe.Wants.all.rawValue)
 
@@ -97,7 +96,6 @@ public final class LiveStream: @unchecked Sendable {
             stats.resetForPublisher()
             probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
             health = StreamHealthAnalyzer()
-            healthCodesSeen = []
             post(.publisherStarted)
             if let evicted { return .evicted(evicted) }
             return .granted
@@ -168,13 +166,15 @@ public final class LiveStream: @unchecked Sendable {
             if let probe {
                 frame = MediaFrame.media(typeID: typeID, timestamp: ts, payload: payload, probe: probe,
                                          wire: wireEncoder.wire(typeID: typeID, timestamp: ts, payload: payload))
-                let sizeBefore = stats.video.map { ($0.width, $0.height) }
+                // Only a configuration or a VP8/VP9 keyframe can change the size.
+                let sizeBefore = probe.videoConfig != nil || probe.frameSize != nil ? stats.video.map { ($0.width, $0.height) } : nil
                 if let line = stats.observe(frame, probe: probe) { logLines.append(line) }
                 probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
                 health.observe(StreamHealthAnalyzer.Frame(track: frame.kind == .video ? .video : .audio, dts: timestamp,
                                                           compositionOffset: probe.compositionOffset, isKeyframe: frame.isKeyframe,
                                                           isSequenceHeader: !probe.carriesPicture, arrivalNanos: arrival))
-                if let v = stats.video, let w = v.width, let h = v.height, sizeBefore?.0 != w || sizeBefore?.1 != h {
+                if probe.videoConfig != nil || probe.frameSize != nil, let v = stats.video, let w = v.width, let h = v.height,
+                   sizeBefore?.0 != w || sizeBefore?.1 != h {
                     health.noteVideoSize(width: w, height: h, now: arrival)
                 }
                 if frame.isSequenceHeader {
@@ -186,8 +186,7 @@ public final class LiveStream: @unchecked Sendable {
                     metadata = frame
                     metadataValues = props
                     stats.noteMetadata(props)
-                    health.noteMetadata(frameRate: Self.number(props, "framerate") ?? Self.number(props, "fps"),
-                                        width: Self.number(props, "width").flatMap(Self.pixels), height: Self.number(props, "height").flatMap(Self.pixels))
+                    OnMetaData(properties: props).declare(to: &health)
                 }
             } else {
                 return
@@ -197,7 +196,7 @@ public final class LiveStream: @unchecked Sendable {
             overloaded = post(.frame(frame))
             // The server is about to pause reading this publisher: not its fault.
             if !overloaded.isEmpty { health.noteReadingPaused() }
-            if health.hasChanges { healthChanges = takeHealthChangesLocked() }
+            if health.hasChanges { healthChanges = health.takeChanges() }
         }
         for (msg, meta) in logLines { logger.info("\(msg)", metadata: meta) }
         logHealth(healthChanges)
@@ -210,19 +209,12 @@ public final class LiveStream: @unchecked Sendable {
     private static func dataFrame(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer) -> MediaFrame? {
         guard typeID == RTMPMessageType.dataAMF0 || typeID == RTMPMessageType.dataAMF3 else { return nil }
         let values = (try? CommandMessage.parseData(RTMPMessage(chunkStreamID: 0, typeID: typeID, messageStreamID: 0, timestamp: 0, payload: payload))) ?? []
-        var args = values[...]
-        if args.first?.stringValue == "@setDataFrame" { args = args.dropFirst() }
-        guard args.first?.stringValue == "onMetaData" else {
+        guard let args = OnMetaData.arguments(in: values), let meta = OnMetaData(values) else {
             return MediaFrame(kind: .data, typeID: typeID, timestamp: timestamp, payload: payload)
         }
         var out = ByteBuffer()
         AMF0Encoder.encode(Array(args), into: &out)
-        let props: [AMF0Property]
-        switch args.dropFirst().first {
-        case .object(let p)?, .ecmaArray(let p)?: props = p
-        default: props = []
-        }
-        return MediaFrame(kind: .data, typeID: RTMPMessageType.dataAMF0, timestamp: timestamp, payload: out, metadata: props)
+        return MediaFrame(kind: .data, typeID: RTMPMessageType.dataAMF0, timestamp: timestamp, payload: out, metadata: meta.properties)
     }
 
     // MARK: sinks
@@ -327,18 +319,12 @@ public final class LiveStream: @unchecked Sendable {
             stats.sample(interval: interval)
             guard publisher != nil else { return [] }
             health.tick(now: DispatchTime.now().uptimeNanoseconds)
-            return health.hasChanges ? takeHealthChangesLocked() : []
+            return health.takeChanges()
         }
         logHealth(changes)
     }
 
     // MARK: health
-
-    private func takeHealthChangesLocked() -> [StreamHealthAnalyzer.Change] {
-        let changes = health.takeChanges()
-        for case .appeared(let f) in changes { healthCodesSeen.insert(f.code) }
-        return changes
-    }
 
     /// One warn line when a finding appears, one info line when it clears
     /// (informational ones at info both ways).
@@ -360,7 +346,7 @@ public final class LiveStream: @unchecked Sendable {
         var meta: Logger.Metadata = [
             "duration_s": "\(Int(Date().timeIntervalSince(since)))",
             "video_frames": "\(stats.videoFrames)", "audio_frames": "\(stats.audioFrames)", "keyframes": "\(stats.keyframes)",
-            "findings": "\(healthCodesSeen.map(\.rawValue).sorted().joined(separator: ","))",
+            "findings": "\(health.seen.map(\.code.rawValue).sorted().joined(separator: ","))",
         ]
         if let v = f.keyframeIntervalMean { meta["keyframe_interval_mean_s"] = "\((v * 100).rounded() / 100)" }
         if let v = f.keyframeIntervalMin { meta["keyframe_interval_min_s"] = "\(v)" }
@@ -371,12 +357,7 @@ public final class LiveStream: @unchecked Sendable {
         return meta
     }
 
-    private static func number(_ props: [AMF0Property], _ key: String) -> Double? {
-        props.first { $0.key == key }?.value.numberValue
-    }
 
-    /// A picture dimension from onMetaData, which anyone can fill with 1e300 or NaN.
-    static func pixels(_ v: Double) -> Int? { v.isFinite && v > 0 && v <= 65536 ? Int(v) : nil }
 
     func snapshot(players: [ConnectionSnapshot], recording: RecordingSnapshot?) -> StreamSnapshot {
         lock.withLock {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPAPI
 import Media
 import Relay
 
@@ -27,11 +28,7 @@ struct AnalyzeCommand: ParsableCommand {
         }
         let report = FLVHealthAnalysis(tags: tags)
         if json {
-            let e = JSONEncoder()
-            e.keyEncodingStrategy = .convertToSnakeCase
-            e.outputFormatting = [.sortedKeys]
-            e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try e.encode(report), as: UTF8.self))
+            print(String(decoding: try APIResponse.encoder().encode(report), as: UTF8.self))
         } else {
             print(Self.text(report, file: file))
         }

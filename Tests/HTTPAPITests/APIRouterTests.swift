@@ -147,14 +147,7 @@ final class APIRouterTests: XCTestCase {
     /// A connection that sends "GET / HTTP/1.1" to the RTMP port is a
     /// handshake error: counted by reason, and the counter outlives it.
     func testLifetimeCountersCountClosedConnectionsAndErrorsByReason() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        XCTAssertGreaterThanOrEqual(fd, 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        XCTAssertEqual(connected, 0)
+        let fd = try XCTUnwrap(LoopbackTCP.connect(port: port))
         let garbage = Array("GET / HTTP/1.1\r\n\r\n".utf8)
         XCTAssertEqual(write(fd, garbage, garbage.count), garbage.count)
         XCTAssertTrue(waitUntil(timeout: 5) { self.server.snapshot().lifetime.errorsByReason["handshake"] == 1 })

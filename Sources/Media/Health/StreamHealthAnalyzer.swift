@@ -94,6 +94,10 @@ public struct StreamHealthAnalyzer: Sendable {
         changes.reserveCapacity(8)
     }
 
+    /// The first appearance of every code seen in this publish, in order,
+    /// cleared or not (the publish summary, `rtmp-top analyze`).
+    public private(set) var seen: [HealthFinding] = []
+
     /// Current findings, informational ones included.
     public var findings: [HealthFinding] { slots.compactMap { $0 } }
 
@@ -320,6 +324,7 @@ public struct StreamHealthAnalyzer: Sendable {
         let finding = HealthFinding(code: code, detail: detail(), firstSeenNanos: now, lastTrueNanos: now)
         slots[i] = finding
         changes.append(.appeared(finding))
+        if !seen.contains(where: { $0.code == code }) { seen.append(finding) }
     }
 
     private mutating func clearStale(now: UInt64) {

@@ -40,7 +40,7 @@ final class NginxRTMP {
             """
             try conf.write(to: dir.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
             let p = try ChildProcess(nginx, ["-p", dir.path, "-c", "nginx.conf", "-e", "\(dir.path)/error.log"], in: dir, name: "nginx").start()
-            if waitUntil(timeout: 5, { !p.isRunning || Self.listening(http) && Self.listening(rtmp) }), p.isRunning {
+            if waitUntil(timeout: 5, { !p.isRunning || LoopbackTCP.listening(http) && LoopbackTCP.listening(rtmp) }), p.isRunning {
                 rtmpPort = rtmp
                 httpPort = http
                 process = p
@@ -58,15 +58,5 @@ final class NginxRTMP {
     func stop() {
         process.signal(SIGQUIT)
         if process.wait(timeout: 3).timedOut { process.signal(SIGKILL) }
-    }
-
-    static func listening(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
     }
 }
