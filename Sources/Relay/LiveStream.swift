@@ -361,7 +361,7 @@ public final class LiveStream: @unchecked Sendable {
 
     func snapshot(players: [ConnectionSnapshot], recording: RecordingSnapshot?) -> StreamSnapshot {
         lock.withLock {
-            StreamSnapshot(
+            var snapshot = StreamSnapshot(
                 key: key.description, app: key.app, name: key.name,
                 publisher: publisher.map { ConnectionSnapshot($0) },
                 publishedAt: publishedAt,
@@ -381,6 +381,9 @@ public final class LiveStream: @unchecked Sendable {
                     group.sinks.reduce(sum) { $0 &+ (($1 as? PlayerSink)?.bytesSent ?? 0) }
                 }
             )
+            snapshot.videoBitrateHistory = Array(stats.videoHistory)
+            snapshot.audioBitrateHistory = Array(stats.audioHistory)
+            return snapshot
         }
     }
 

@@ -73,6 +73,9 @@ public struct StreamSnapshot: Sendable, Encodable {
     public var audioBitrateBps: Double
     /// Total bits per second, one sample a second, oldest first (up to 60).
     public var bitrateHistory: [Double]
+    /// Of that, video and audio, the same way.
+    public var videoBitrateHistory: [Double] = []
+    public var audioBitrateHistory: [Double] = []
     public var gopCachedFrames: Int
     public var gopCachedBytes: Int
     public var metadata: [MetadataEntry]
@@ -279,11 +282,17 @@ public struct HealthSnapshot: Sendable, Equatable, Encodable {
     /// Findings that are faults (what the dashboard's ⚠ counts).
     public var faults: Int
     public var figures: HealthFigures
+    /// The profile the stream is judged by (`generic`, `twitch`, `youtube`).
+    public var profile: String
+    /// When the keyframes of the last minute arrived, seconds ago, oldest first.
+    public var keyframeSecondsAgo: [Double]
 
-    public init(findings: [Finding], faults: Int, figures: HealthFigures) {
+    public init(findings: [Finding], faults: Int, figures: HealthFigures, profile: String = "generic", keyframeSecondsAgo: [Double] = []) {
         self.findings = findings
         self.faults = faults
         self.figures = figures
+        self.profile = profile
+        self.keyframeSecondsAgo = keyframeSecondsAgo
     }
 
     init(_ a: StreamHealthAnalyzer, now: UInt64) {
@@ -294,5 +303,7 @@ public struct HealthSnapshot: Sendable, Equatable, Encodable {
         }
         faults = a.faultCount
         figures = a.figures
+        profile = a.profile.rawValue
+        keyframeSecondsAgo = a.recentKeyframeArrivals(since: now > 60_000_000_000 ? now - 60_000_000_000 : 0).map { ago($0) }
     }
 }

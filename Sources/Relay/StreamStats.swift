@@ -22,6 +22,9 @@ struct StreamStats {
     var audioBitrateBps: Double = 0
     /// Total bits per second, one sample per second, oldest first.
     var history = Deque<Double>()
+    /// Video and audio bits per second, the same way (nginx-rtmp's bw_video/bw_audio).
+    var videoHistory = Deque<Double>()
+    var audioHistory = Deque<Double>()
     static let historyLength = 60
 
     private var metadataFrameRate: Double?
@@ -125,7 +128,9 @@ struct StreamStats {
         videoBitrateBps = Double(videoBytes &- last.video) * 8 / interval
         audioBitrateBps = Double(audioBytes &- last.audio) * 8 / interval
         last = (bytesIn, videoBytes, audioBytes)
-        history.append(bitrateBps)
-        if history.count > Self.historyLength { history.removeFirst() }
+        for (samples, value) in [(\StreamStats.history, bitrateBps), (\.videoHistory, videoBitrateBps), (\.audioHistory, audioBitrateBps)] {
+            self[keyPath: samples].append(value)
+            if self[keyPath: samples].count > Self.historyLength { self[keyPath: samples].removeFirst() }
+        }
     }
 }

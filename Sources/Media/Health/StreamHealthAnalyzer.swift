@@ -60,6 +60,7 @@ public struct StreamHealthAnalyzer: Sendable {
     }
 
     public let limits: Limits
+    public let profile: HealthProfile
     public private(set) var figures = HealthFigures()
     /// One slot per code, in `Code.allCases` order.
     private var slots: [HealthFinding?]
@@ -88,10 +89,24 @@ public struct StreamHealthAnalyzer: Sendable {
     private var declared: (frameRate: Double?, width: Int?, height: Int?) = (nil, nil, nil)
     private var actualSize: (width: Int, height: Int)?
 
-    public init(limits: Limits = Limits()) {
+    // Arrival times of the latest keyframes (the dashboard's strip), a ring.
+    private var keyframeArrivals: [UInt64]
+    private var keyframeArrivalNext = 0
+    private static let keyframeArrivalCapacity = 128
+
+    public init(profile: HealthProfile = .generic, limits: Limits = Limits()) {
+        self.profile = profile
         self.limits = limits
         slots = Array(repeating: nil, count: HealthFinding.Code.allCases.count)
+        keyframeArrivals = Array(repeating: 0, count: Self.keyframeArrivalCapacity)
         changes.reserveCapacity(8)
+    }
+
+    /// Arrival times (monotonic ns) of the keyframes since `since`, oldest
+    /// first; at most the latest 128.
+    public func recentKeyframeArrivals(since: UInt64) -> [UInt64] {
+        let n = keyframeArrivals.count
+        return (0..<n).map { keyframeArrivals[(keyframeArrivalNext + $0) % n] }.filter { $0 != 0 && $0 >= since }
     }
 
     /// The first appearance of every code seen in this publish, in order,
@@ -187,6 +202,8 @@ public struct StreamHealthAnalyzer: Sendable {
         }
         framesSinceKeyframe &+= 1
         if f.isKeyframe {
+            keyframeArrivals[keyframeArrivalNext] = max(now, 1)
+            keyframeArrivalNext = (keyframeArrivalNext + 1) % keyframeArrivals.count
             if let previous = lastKeyframeDTS {
                 let interval = f.dts &- previous
                 if Int32(bitPattern: interval) > 0 {
