@@ -20,6 +20,8 @@ public final class LiveStream: @unchecked Sendable {
         public var stalePublisherNanoseconds: UInt64 = 5_000_000_000
         /// The server's outbound chunk size: frames are chunked for it once.
         public var chunkSize = 4096
+        /// What the health checks judge the stream by (`--health-profile`); nil: no checks.
+        public var healthProfile: HealthProfile? = .generic
         public init() {}
     }
 
@@ -58,9 +60,7 @@ public final class LiveStream: @unchecked Sendable {
     private var needsRebase = true
     private var lastTimestamp: UInt32?
     private var wireEncoder: SharedWireEncoder
-    private(set) var stats = StreamStats()
-    /// This publish's health checks, on the publisher's own timestamps.
-    private var health = StreamHealthAnalyzer()
+    private(set) var stats: StreamStats
     /// `stats.probeWants`, readable by the publisher's loop before the lock.
     private let probeWants = ManagedAtomic<UInt8>(IngestProbe.Wants.all.rawValue)
 
@@ -73,6 +73,7 @@ public final class LiveStream: @unchecked Sendable {
         logger[metadataKey: "app"] = "\(key.app)"
         self.logger = logger
         self.gop = GOPCache(limits: options.gopLimits)
+        self.stats = StreamStats(healthProfile: options.healthProfile)
         self.wireEncoder = SharedWireEncoder(chunkSize: options.chunkSize)
     }
 
@@ -95,7 +96,6 @@ public final class LiveStream: @unchecked Sendable {
             needsRebase = true
             stats.resetForPublisher()
             probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
-            health = StreamHealthAnalyzer()
             post(.publisherStarted)
             if let evicted { return .evicted(evicted) }
             return .granted
@@ -166,17 +166,8 @@ public final class LiveStream: @unchecked Sendable {
             if let probe {
                 frame = MediaFrame.media(typeID: typeID, timestamp: ts, payload: payload, probe: probe,
                                          wire: wireEncoder.wire(typeID: typeID, timestamp: ts, payload: payload))
-                // Only a configuration or a VP8/VP9 keyframe can change the size.
-                let sizeBefore = probe.videoConfig != nil || probe.frameSize != nil ? stats.video.map { ($0.width, $0.height) } : nil
-                if let line = stats.observe(frame, probe: probe) { logLines.append(line) }
+                if let line = stats.observe(frame, probe: probe, publisherTimestamp: timestamp, arrival: arrival) { logLines.append(line) }
                 probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
-                health.observe(StreamHealthAnalyzer.Frame(track: frame.kind == .video ? .video : .audio, dts: timestamp,
-                                                          compositionOffset: probe.compositionOffset, isKeyframe: frame.isKeyframe,
-                                                          isSequenceHeader: !probe.carriesPicture, arrivalNanos: arrival))
-                if probe.videoConfig != nil || probe.frameSize != nil, let v = stats.video, let w = v.width, let h = v.height,
-                   sizeBefore?.0 != w || sizeBefore?.1 != h {
-                    health.noteVideoSize(width: w, height: h, now: arrival)
-                }
                 if frame.isSequenceHeader {
                     if frame.kind == .video { videoSequenceHeader = frame } else { audioSequenceHeader = frame }
                 }
@@ -186,7 +177,6 @@ public final class LiveStream: @unchecked Sendable {
                     metadata = frame
                     metadataValues = props
                     stats.noteMetadata(props)
-                    OnMetaData(properties: props).declare(to: &health)
                 }
             } else {
                 return
@@ -195,8 +185,8 @@ public final class LiveStream: @unchecked Sendable {
             if options.gopCache { gop.add(frame) }
             overloaded = post(.frame(frame))
             // The server is about to pause reading this publisher: not its fault.
-            if !overloaded.isEmpty { health.noteReadingPaused() }
-            if health.hasChanges { healthChanges = health.takeChanges() }
+            if !overloaded.isEmpty { stats.noteReadingPaused() }
+            healthChanges = stats.takeHealthChanges()
         }
         for (msg, meta) in logLines { logger.info("\(msg)", metadata: meta) }
         logHealth(healthChanges)
@@ -318,8 +308,7 @@ public final class LiveStream: @unchecked Sendable {
         let changes = lock.withLock { () -> [StreamHealthAnalyzer.Change] in
             stats.sample(interval: interval)
             guard publisher != nil else { return [] }
-            health.tick(now: DispatchTime.now().uptimeNanoseconds)
-            return health.takeChanges()
+            return stats.tickHealth(now: DispatchTime.now().uptimeNanoseconds)
         }
         logHealth(changes)
     }
@@ -342,18 +331,21 @@ public final class LiveStream: @unchecked Sendable {
 
     /// When the publisher leaves: what the publish was, in one line.
     private func publishSummaryLocked(since: Date) -> Logger.Metadata {
+        let health = stats.health
         let f = health.figures
         var meta: Logger.Metadata = [
             "duration_s": "\(Int(Date().timeIntervalSince(since)))",
-            "video_frames": "\(stats.videoFrames)", "audio_frames": "\(stats.audioFrames)", "keyframes": "\(stats.keyframes)",
+            "video_frames": "\(health.videoFrames)", "audio_frames": "\(health.audioFrames)", "keyframes": "\(health.keyframes)",
             "findings": "\(health.seen.map(\.code.rawValue).sorted().joined(separator: ","))",
+            "health_profile": "\(health.profile.rawValue)",
         ]
         if let v = f.keyframeIntervalMean { meta["keyframe_interval_mean_s"] = "\((v * 100).rounded() / 100)" }
         if let v = f.keyframeIntervalMin { meta["keyframe_interval_min_s"] = "\(v)" }
         if let v = f.keyframeIntervalMax { meta["keyframe_interval_max_s"] = "\(v)" }
         if let v = f.measuredFrameRate { meta["fps"] = "\(v)" }
-        meta["video_bitrate_bps"] = "\(Int(stats.videoBitrateBps))"
-        meta["audio_bitrate_bps"] = "\(Int(stats.audioBitrateBps))"
+        // Means over the last 10 s of media (the last second could be a partial one).
+        if let v = f.videoBitrate { meta["video_bitrate_bps"] = "\(v.meanBps)" }
+        if let a = f.audioBitrate { meta["audio_bitrate_bps"] = "\(a.meanBps)" }
         return meta
     }
 
@@ -376,7 +368,7 @@ public final class LiveStream: @unchecked Sendable {
                 metadata: metadataValues.map { ($0.key, Self.describe($0.value)) }.map { MetadataEntry(key: $0.0, value: $0.1) },
                 recording: recording,
                 videoBytesIn: stats.videoBytes, audioBytesIn: stats.audioBytes,
-                health: publisher == nil ? nil : HealthSnapshot(health, now: DispatchTime.now().uptimeNanoseconds),
+                health: publisher == nil || stats.healthProfile == nil ? nil : HealthSnapshot(stats.health, now: DispatchTime.now().uptimeNanoseconds),
                 bytesOutTotal: sinkGroups.values.reduce(departedPlayersBytesOut) { sum, group in
                     group.sinks.reduce(sum) { $0 &+ (($1 as? PlayerSink)?.bytesSent ?? 0) }
                 }

@@ -32,8 +32,10 @@ struct OnMetaData {
     /// A picture dimension, which anyone can fill with 1e300 or NaN.
     func pixels(_ key: String) -> Int? { number(key).flatMap { $0.isFinite && $0 > 0 && $0 <= 65536 ? Int($0) : nil } }
 
-    /// What it declares, for the health checks (which ignore absurd rates).
-    func declare(to health: inout StreamHealthAnalyzer) {
-        health.noteMetadata(frameRate: number("framerate") ?? number("fps"), width: pixels("width"), height: pixels("height"))
+    /// What it declares, for the health checks (absurd values dropped).
+    var declared: DeclaredMetadata {
+        DeclaredMetadata(frameRate: number("framerate") ?? number("fps"), width: pixels("width"), height: pixels("height"),
+                         videoKilobitsPerSecond: number("videodatarate"), audioKilobitsPerSecond: number("audiodatarate"),
+                         audioSampleRate: number("audiosamplerate"), videoCodecID: number("videocodecid"), audioCodecID: number("audiocodecid"))
     }
 }

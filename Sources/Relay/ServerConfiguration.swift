@@ -1,4 +1,5 @@
 import NIOCore
+import Media
 import RTMP
 
 /// Everything the engine can be told at start.
@@ -8,6 +9,9 @@ public struct ServerConfiguration: Sendable {
     /// Outbound chunk size announced to every peer.
     public var chunkSize: Int = 4096
     public var gopCache = true
+    /// What the stream health checks judge streams by; nil turns them off
+    /// (`--no-health`, for measuring what they cost).
+    public var healthProfile: HealthProfile? = .generic
     public var gopLimits = GOPCache.Limits()
     /// Send NetStream.Play.UnpublishNotify/PublishNotify to players (ffmpeg
     /// and ffplay stop playing on UnpublishNotify, so off by default).

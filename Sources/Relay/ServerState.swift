@@ -26,6 +26,7 @@ final class ServerState: Sendable {
         options.gopCache = configuration.gopCache
         options.gopLimits = configuration.gopLimits
         options.chunkSize = configuration.chunkSize
+        options.healthProfile = configuration.healthProfile
         options.stalePublisherNanoseconds = UInt64(max(0, configuration.stalePublisherTimeout.nanoseconds))
         self.registry = StreamRegistry(options: options, mailboxes: MailboxDirectory(mergeWriteDelay: configuration.mergeWriteDelay), logger: logger)
         self.recordings = RecordingController(options: configuration.recording, registry: registry, events: events, group: group, logger: logger)

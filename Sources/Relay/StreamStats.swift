@@ -3,12 +3,17 @@ import Logging
 import Media
 import RTMP
 
-/// Codecs, frame rate, counters and bitrate history of one stream, fed
-/// from the frames themselves (metadata can lie or be missing).
+/// Codecs, frame rate, counters, bitrate history and health of one stream,
+/// fed from the frames themselves (metadata can lie or be missing).
 struct StreamStats {
     var video: VideoSnapshot?
     var audio: AudioSnapshot?
-    var frameRate: Double?
+    /// Measured from timestamps by the health analysis, else onMetaData's.
+    var frameRate: Double? { health.figures.measuredFrameRate ?? metadataFrameRate }
+    /// This publish's health checks, on the publisher's own timestamps.
+    private(set) var health: StreamHealthAnalyzer
+    /// nil: the checks are off (`--no-health`), the analyzer is never fed.
+    let healthProfile: HealthProfile?
     var bytesIn: UInt64 = 0
     var videoBytes: UInt64 = 0
     var audioBytes: UInt64 = 0
@@ -28,22 +33,39 @@ struct StreamStats {
     static let historyLength = 60
 
     private var metadataFrameRate: Double?
-    private var recentVideoTimestamps = Deque<UInt32>()
     private var last = (total: UInt64(0), video: UInt64(0), audio: UInt64(0))
 
+    init(healthProfile: HealthProfile? = .generic) {
+        self.healthProfile = healthProfile
+        health = StreamHealthAnalyzer(profile: healthProfile ?? .generic)
+    }
+
+    /// A new publish (or none): codecs and health start over; counters and
+    /// bitrate history go on, they belong to the stream.
     mutating func resetForPublisher() {
         video = nil
         audio = nil
-        frameRate = nil
         metadataFrameRate = nil
-        recentVideoTimestamps.removeAll()
+        health = StreamHealthAnalyzer(profile: healthProfile ?? .generic)
     }
 
     mutating func noteMetadata(_ props: [AMF0Property]) {
-        for p in props where p.key == "framerate" || p.key == "fps" {
-            if let f = p.value.numberValue, f > 0, f < 1000 { metadataFrameRate = f }
-        }
-        if frameRate == nil { frameRate = metadataFrameRate }
+        let meta = OnMetaData(properties: props)
+        metadataFrameRate = meta.declared.frameRate
+        health.noteMetadata(meta.declared)
+    }
+
+    /// The server paused reading the publisher: its pace is not judged.
+    mutating func noteReadingPaused() { health.noteReadingPaused() }
+
+    /// Once a second: the health checks about time passing.
+    mutating func tickHealth(now: UInt64) -> [StreamHealthAnalyzer.Change] {
+        health.tick(now: now)
+        return health.takeChanges()
+    }
+
+    mutating func takeHealthChanges() -> [StreamHealthAnalyzer.Change] {
+        health.hasChanges ? health.takeChanges() : []
     }
 
     /// What the next probe still has to look for (see `IngestProbe.Wants`).
@@ -54,23 +76,42 @@ struct StreamStats {
         return w
     }
 
-    /// Counts a media frame; returns a log line when it revealed a codec.
-    /// The parsing was done by `probe`, before the stream's lock.
-    mutating func observe(_ frame: MediaFrame, probe: IngestProbe) -> (String, Logger.Metadata)? {
+    /// Counts a media frame and feeds the health checks; returns a log line
+    /// when it revealed a codec. The parsing was done by `probe`, before the
+    /// stream's lock. `publisherTimestamp` is the frame's own (health is
+    /// judged before any rebasing for players), `arrival` monotonic ns.
+    mutating func observe(_ frame: MediaFrame, probe: IngestProbe, publisherTimestamp: UInt32, arrival: UInt64) -> (String, Logger.Metadata)? {
+        let line: (String, Logger.Metadata)?
         switch frame.kind {
         case .video:
             videoFrames &+= 1
             videoBytes &+= UInt64(frame.size)
             if frame.isKeyframe { keyframes &+= 1 }
-            if !frame.isSequenceHeader { trackFrameRate(frame.timestamp) }
-            return observeVideoCodec(probe)
+            line = observeVideoCodec(probe)
         case .audio:
             audioFrames &+= 1
             audioBytes &+= UInt64(frame.size)
-            return observeAudioCodec(probe)
+            line = observeAudioCodec(probe)
         case .data:
             return nil
         }
+        guard healthProfile != nil else { return line }
+        // Configurations come from sequence headers; codecs that have none
+        // (legacy video, MP3 and the like) are known by their flags. A legacy
+        // AAC frame's flags say "44 kHz stereo" whatever the truth: not used.
+        if let c = probe.videoConfig {
+            health.noteVideoConfig(c, now: arrival)
+        } else if !health.knowsVideoConfig, let codec = probe.videoCodec, !Self.hasConfigurationRecord(codec) {
+            health.noteVideoConfig(VideoConfig(codec: codec), now: arrival)
+        }
+        if let size = probe.frameSize { health.noteVideoSize(width: size.width, height: size.height, now: arrival) }
+        if let c = probe.audioConfig, probe.isSequenceHeader || (c.codec != .aac && !health.knowsAudioConfig) {
+            health.noteAudioConfig(c, now: arrival)
+        }
+        health.observe(StreamHealthAnalyzer.Frame(track: frame.kind == .video ? .video : .audio, dts: publisherTimestamp,
+                                                  compositionOffset: probe.compositionOffset, isKeyframe: frame.isKeyframe,
+                                                  isSequenceHeader: !probe.carriesPicture, arrivalNanos: arrival, bytes: frame.size))
+        return line
     }
 
     private mutating func observeVideoCodec(_ probe: IngestProbe) -> (String, Logger.Metadata)? {
@@ -112,14 +153,10 @@ struct StreamStats {
         return ("codec detected", meta)
     }
 
-    private mutating func trackFrameRate(_ ts: UInt32) {
-        recentVideoTimestamps.append(ts)
-        if recentVideoTimestamps.count > 61 { recentVideoTimestamps.removeFirst() }
-        guard recentVideoTimestamps.count >= 10, let first = recentVideoTimestamps.first else { return }
-        let span = Int32(bitPattern: ts &- first)
-        // B-frames make DTS order regular anyway; a span of 0 means bursty input.
-        if span > 0 {
-            frameRate = Double(recentVideoTimestamps.count - 1) * 1000 / Double(span)
+    private static func hasConfigurationRecord(_ codec: VideoCodec) -> Bool {
+        switch codec {
+        case .avc, .hevc, .av1, .vp9, .vp8: return true
+        default: return false
         }
     }
 

@@ -15,6 +15,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: "An FLV file (a recording, or ffmpeg … -f flv out.flv).")
     var file: String
 
+    @Option(help: "What to judge the file by: generic, twitch or youtube.")
+    var profile: HealthProfile = .generic
+
     @Flag(help: "One JSON object instead of the report.")
     var json = false
 
@@ -26,7 +29,7 @@ struct AnalyzeCommand: ParsableCommand {
             FileHandle.standardError.write(Data("rtmp-top analyze: cannot read \(file): \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let report = FLVHealthAnalysis(tags: tags)
+        let report = FLVHealthAnalysis(tags: tags, profile: profile)
         if json {
             print(String(decoding: try APIResponse.encoder().encode(report), as: UTF8.self))
         } else {
@@ -36,7 +39,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     static func text(_ r: FLVHealthAnalysis, file: String) -> String {
-        var lines = ["\(file): \(String(format: "%.1f", r.durationSeconds)) s, \(r.videoFrames) video and \(r.audioFrames) audio frames"]
+        var lines = ["\(file): \(String(format: "%.1f", r.durationSeconds)) s, \(r.videoFrames) video and \(r.audioFrames) audio frames (profile \(r.profile))"]
         let f = r.figures
         if let last = f.keyframeIntervalLast, let lo = f.keyframeIntervalMin, let hi = f.keyframeIntervalMax, let mean = f.keyframeIntervalMean {
             lines.append(String(format: "  keyframe interval: mean %.2f s, min %.2f, max %.2f, last %.2f s (%d frames)", mean, lo, hi, last, f.keyframeIntervalFrames ?? 0))
@@ -44,7 +47,9 @@ struct AnalyzeCommand: ParsableCommand {
         if let fps = f.measuredFrameRate {
             lines.append("  frame rate: \(fps) fps" + (f.declaredFrameRate.map { " (onMetaData: \($0))" } ?? ""))
         }
-        if let av = f.avInterleaveMs { lines.append("  audio - video at the end: \(av) ms") }
+        if let v = f.videoBitrate { lines.append("  video bitrate: \(v.meanBps / 1000) kbit/s over the last 10 s, peak \(v.peakBps / 1000)" + (v.variation.map { String(format: ", variation %.2f", $0) } ?? "")) }
+        if let a = f.audioBitrate { lines.append("  audio bitrate: \(a.meanBps / 1000) kbit/s" + (f.audioFrameRate.map { ", \($0) frames/s" } ?? "")) }
+        if let av = f.avInterleaveMs { lines.append("  audio - video at the end: \(av) ms" + (f.avInterleaveDriftMs.map { ", drift \($0) ms" } ?? "")) }
         if let depth = f.maxCompositionOffsetMs { lines.append("  B-frame reorder: up to \(depth) ms") }
         if r.findings.isEmpty {
             lines.append("no finding")

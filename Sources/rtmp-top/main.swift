@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import HTTPAPI
 import Logging
+import Media
 import NIOCore
 import Dashboard
 import Relay
@@ -80,6 +81,14 @@ struct RTMPTop: ParsableCommand {
     @Option(name: .long, help: "Token the HTTP API wants on changes (Authorization: Bearer TOKEN), and on reads when it listens beyond loopback.")
     var httpToken: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "What stream health is judged by: generic, twitch or youtube.",
+        discussion: "generic: only what is wrong for any player. twitch, youtube: also the platform's published ingest requirements (keyframe interval, CBR, codecs, frame rate, bitrate ceilings, audio format)."))
+    var healthProfile: HealthProfile = .generic
+
+    @Flag(name: .long, help: ArgumentHelp("Turn the stream health checks off (to measure what they cost).", visibility: .hidden))
+    var noHealth = false
+
     @Option(name: .long, help: "Event loop threads (0 = one per core).")
     var threads: Int = 0
 
@@ -127,6 +136,7 @@ struct RTMPTop: ParsableCommand {
         config.host = address.host
         config.port = address.port
         config.chunkSize = chunkSize
+        config.healthProfile = noHealth ? nil : healthProfile
         if threads > 0 { config.eventLoopThreads = threads }
         config.mergeWriteDelay = .milliseconds(Int64(mergeWriteMs))
         config.gopCache = !noGopCache
@@ -251,3 +261,5 @@ if arguments.first == "analyze" {
 } else {
     RTMPTop.main(Array(arguments))
 }
+
+extension HealthProfile: ExpressibleByArgument {}

@@ -18,6 +18,11 @@ final class StreamHealthAnalyzerTests: XCTestCase {
         var audio = true
         var compositionOffset: Int32 = 0
         var start: UInt64 = 1_000 * second
+        /// Payload bytes of video frame i (keyframes included).
+        var videoBytes: (Int) -> Int = { _ in 4_000 }
+        var audioBytes = 400
+        /// Audio stops at this media time while video goes on.
+        var audioUntil = Double.infinity
 
         func run(_ a: inout StreamHealthAnalyzer, seconds: Double, from t0: Double = 0) {
             var events: [(Double, Frame.Track, Int)] = []
@@ -26,7 +31,7 @@ final class StreamHealthAnalyzerTests: XCTestCase {
             for i in first..<(first + frames) { events.append((Double(i) / fps, .video, i)) }
             if audio {
                 let af = 48000.0 / 1024
-                for i in Int(t0 * af)..<Int((t0 + seconds) * af) { events.append((Double(i) / af, .audio, i)) }
+                for i in Int(t0 * af)..<Int((t0 + seconds) * af) where Double(i) / af < audioUntil { events.append((Double(i) / af, .audio, i)) }
             }
             events.sort { $0.0 < $1.0 }
             var nextTick = t0 + 1
@@ -35,7 +40,8 @@ final class StreamHealthAnalyzerTests: XCTestCase {
                 while nextTick / speed <= t / speed { a.tick(now: start + UInt64(nextTick / speed * 1e9)); nextTick += 1 }
                 let dts = dtsBase &+ UInt32((t * 1000).rounded(.down))
                 a.observe(Frame(track: track, dts: dts, compositionOffset: track == .video ? compositionOffset : 0,
-                                isKeyframe: track == .video && i % gop == 0, arrivalNanos: arrival))
+                                isKeyframe: track == .video && i % gop == 0, arrivalNanos: arrival,
+                                bytes: track == .video ? videoBytes(i) : audioBytes))
             }
         }
     }
@@ -128,14 +134,33 @@ final class StreamHealthAnalyzerTests: XCTestCase {
         XCTAssertEqual(a.takeChanges(), [.cleared(.mediaStall)])
     }
 
-    func testAudioThatStopsWhileVideoGoesOn() {
+    func testAudioThatStopsWhileVideoGoesOnIsAStallNotAnInterleave() {
         var a = StreamHealthAnalyzer()
         Publisher().run(&a, seconds: 10)
         var noAudio = Publisher()
         noAudio.audio = false
-        noAudio.run(&a, seconds: 3, from: 10)
+        noAudio.run(&a, seconds: 4, from: 10)
+        XCTAssertEqual(codes(a), [.mediaStall])
+        XCTAssertTrue(a.findings[0].detail.hasSuffix("while video goes on"), a.findings[0].detail)
+    }
+
+    func testAudioArrivingWithTimestampsAheadOfVideo() {
+        // Both tracks flowing, audio stamped 1.5 s ahead: an encoder whose
+        // audio clock started early. Drift figure: the gap moved from 0.
+        var a = StreamHealthAnalyzer()
+        let start = 1_000 * Self.second
+        for i in 0..<(35 * 30) {
+            let t = Double(i) / 30
+            let arrival = start + UInt64(t * 1e9)
+            if i % 30 == 0 { a.tick(now: arrival) }
+            a.observe(Frame(track: .video, dts: UInt32(t * 1000), isKeyframe: i % 60 == 0, arrivalNanos: arrival))
+            let skew: Double = t < 12 ? 0 : 1500
+            a.observe(Frame(track: .audio, dts: UInt32(t * 1000 + skew), arrivalNanos: arrival + 1))
+        }
         XCTAssertEqual(codes(a), [.avInterleave])
-        XCTAssertTrue(a.findings[0].detail.contains("behind video"), a.findings[0].detail)
+        XCTAssertEqual(a.seen.map(\.code), [.timestampJump, .avInterleave], "the audio jumped 1.5 s (cleared since), then stays ahead")
+        XCTAssertTrue(a.findings.first { $0.code == .avInterleave }!.detail.contains("1.5 s ahead of video"))
+        XCTAssertEqual(a.figures.avInterleaveDriftMs ?? 0, 1500, accuracy: 50)
     }
 
     func testMetadataThatLiesAboutTheFrameRateOrTheSize() {

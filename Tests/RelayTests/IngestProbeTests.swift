@@ -33,7 +33,7 @@ final class IngestProbeTests: XCTestCase {
         XCTAssertEqual(stats.probeWants, .all)
         let header = SyntheticMedia.audioSequenceHeader()
         let probe = IngestProbe(typeID: RTMPMessageType.audio, payload: header, wants: stats.probeWants)
-        _ = stats.observe(MediaFrame.media(typeID: RTMPMessageType.audio, timestamp: 0, payload: header), probe: probe)
+        _ = stats.observe(MediaFrame.media(typeID: RTMPMessageType.audio, timestamp: 0, payload: header), probe: probe, publisherTimestamp: 0, arrival: 1)
         XCTAssertFalse(stats.probeWants.contains(.audioConfig))
         XCTAssertTrue(stats.probeWants.contains(.frameSize))
         stats.resetForPublisher()

@@ -19,6 +19,15 @@ public struct HealthFigures: Sendable, Equatable, Encodable {
     public var avInterleaveMs: Int?
     /// Media time over wall-clock time in the last 10 s window (1 = real time).
     public var pace: Double?
+    /// Audio frames per second by timestamps, over the last 5 s.
+    public var audioFrameRate: Double?
+    /// How far the mean interleave moved since the first 10 s, ms (drift).
+    public var avInterleaveDriftMs: Int?
+    /// The first media timestamp of the publish, ms.
+    public var firstTimestampMs: Int?
+    /// Bitrates by media time over the last 10 s.
+    public var videoBitrate: BitrateFigures?
+    public var audioBitrate: BitrateFigures?
 
     public init() {}
 }

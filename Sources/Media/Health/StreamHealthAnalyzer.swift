@@ -1,6 +1,7 @@
 /// The live health checks of one publish, fed frame by frame on the
-/// publisher's own timestamps and their arrival times (the generic
-/// profile: what is wrong for any player). O(1) work and no allocation per
+/// publisher's own timestamps and their arrival times. The generic checks
+/// are what is wrong for any player; a platform profile adds its ingest
+/// requirements (`PlatformRequirements`). O(1) work and no allocation per
 /// frame: findings change rarely, and only then are strings built.
 ///
 /// A finding clears once its condition has been false for
@@ -21,8 +22,12 @@ public struct StreamHealthAnalyzer: Sendable {
         public var isSequenceHeader: Bool
         /// Monotonic nanoseconds.
         public var arrivalNanos: UInt64
+        /// The message's payload bytes (for the bitrates).
+        public var bytes: Int
 
-        public init(track: Track, dts: UInt32, compositionOffset: Int32 = 0, isKeyframe: Bool = false, isSequenceHeader: Bool = false, arrivalNanos: UInt64) {
+        public init(track: Track, dts: UInt32, compositionOffset: Int32 = 0, isKeyframe: Bool = false, isSequenceHeader: Bool = false,
+                    arrivalNanos: UInt64, bytes: Int = 0) {
+            self.bytes = bytes
             self.track = track
             self.dts = dts
             self.compositionOffset = compositionOffset
@@ -45,6 +50,18 @@ public struct StreamHealthAnalyzer: Sendable {
         public var minClearNanos: UInt64 = 10_000_000_000
         /// Declared vs measured frame rate: a lie beyond this fraction.
         public var frameRateTolerance: Double = 0.1
+        /// Declared vs measured bitrate: a lie beyond this factor either way.
+        public var bitrateFactor: Double = 2
+        /// A track silent this long while the other goes on has stopped.
+        public var trackStallNanos: UInt64 = 2_000_000_000
+        /// A first timestamp beyond this is not "near 0".
+        public var firstTimestampMs: UInt32 = 10_000
+        /// Audio frames a second off what the sample rate makes by more than this fraction.
+        public var audioRateTolerance: Double = 0.05
+        /// Past a platform's keyframe interval by more than this (a frame's rounding).
+        public var keyframeSlackMs: UInt32 = 100
+        /// Second-to-second bitrate variation (stddev/mean) that is not CBR.
+        public var maxCBRVariation: Double = 0.5
         public init() {}
     }
 
@@ -57,6 +74,11 @@ public struct StreamHealthAnalyzer: Sendable {
     private struct TrackState: Sendable {
         var lastDTS: UInt32?
         var frames = 0
+        var lastArrivalNanos: UInt64?
+        var bitrate = BitrateMeter()
+        /// Frames over a window of at least `rateWindowMs` of timestamps.
+        var rateWindowStartDTS: UInt32?
+        var rateWindowFrames = 0
     }
 
     public let limits: Limits
@@ -85,9 +107,24 @@ public struct StreamHealthAnalyzer: Sendable {
     // Interleave.
     private var newestAudioDTS: UInt32?
     private var newestVideoDTS: UInt32?
-    // What onMetaData said.
-    private var declared: (frameRate: Double?, width: Int?, height: Int?) = (nil, nil, nil)
+    // Interleave drift: the mean gap per 10 s of video, against the first.
+    private var interleaveWindowStartDTS: UInt32?
+    private var interleaveWindowSum = 0
+    private var interleaveWindowCount = 0
+    private var interleaveBaselineMs: Int?
+    // What onMetaData said, and what the stream carries.
+    private var declared = DeclaredMetadata()
     private var actualSize: (width: Int, height: Int)?
+    /// Size mismatches are judged until the stream changes its configuration:
+    /// then `config_change` says it, until new metadata describes it.
+    private var metadataDescribesStream = true
+    private var videoConfig: VideoConfig?
+    private var audioConfig: AudioConfig?
+    private var firstMediaDTS: UInt32?
+    /// The keyframe interval limit: the generic one, or the platform's if tighter.
+    private let maxKeyframeIntervalMs: UInt32
+    /// "at most 10.0 s" or "twitch: 2.0 s", for the sentences.
+    private let keyframeLimitText: String
 
     // Arrival times of the latest keyframes (the dashboard's strip), a ring.
     private var keyframeArrivals: [UInt64]
@@ -97,6 +134,17 @@ public struct StreamHealthAnalyzer: Sendable {
     public init(profile: HealthProfile = .generic, limits: Limits = Limits()) {
         self.profile = profile
         self.limits = limits
+        if let r = profile.requirements {
+            let platform = UInt32(r.maxKeyframeIntervalSeconds * 1000) + limits.keyframeSlackMs
+            maxKeyframeIntervalMs = min(limits.maxKeyframeIntervalMs, platform)
+        } else {
+            maxKeyframeIntervalMs = limits.maxKeyframeIntervalMs
+        }
+        if let r = profile.requirements, maxKeyframeIntervalMs < limits.maxKeyframeIntervalMs {
+            keyframeLimitText = "\(r.name): \(Self.seconds(r.maxKeyframeIntervalSeconds))"
+        } else {
+            keyframeLimitText = "at most \(Self.seconds(Double(limits.maxKeyframeIntervalMs) / 1000))"
+        }
         slots = Array(repeating: nil, count: HealthFinding.Code.allCases.count)
         keyframeArrivals = Array(repeating: 0, count: Self.keyframeArrivalCapacity)
         changes.reserveCapacity(8)
@@ -128,12 +176,24 @@ public struct StreamHealthAnalyzer: Sendable {
 
     public var hasChanges: Bool { !changes.isEmpty }
 
+    /// Frames of this publish (sequence headers left out).
+    public var videoFrames: Int { video.frames }
+    public var audioFrames: Int { audio.frames }
+    public private(set) var keyframes = 0
+
     // MARK: input
 
     public mutating func observe(_ f: Frame) {
         let now = f.arrivalNanos
         lastArrivalNanos = now
         guard !f.isSequenceHeader else { return }
+        if firstMediaDTS == nil {
+            firstMediaDTS = f.dts
+            figures.firstTimestampMs = Int(f.dts)
+            if f.dts > limits.firstTimestampMs {
+                raise(.timestampJump, now: now) { "the stream starts at \(Self.seconds(Double(f.dts) / 1000)), not near 0 (players may wait that long)" }
+            }
+        }
         switch f.track {
         case .video: observeVideo(f, now: now)
         case .audio: observeAudio(f, now: now)
@@ -145,19 +205,51 @@ public struct StreamHealthAnalyzer: Sendable {
     /// not the publisher's fault, so the pace window in progress is not judged.
     public mutating func noteReadingPaused() { paceWindowExcused = true }
 
-    /// What onMetaData declares (from the network: out-of-range values are ignored).
-    public mutating func noteMetadata(frameRate: Double?, width: Int?, height: Int?) {
-        let fps = frameRate.flatMap { $0.isFinite && $0 > 0 && $0 < 1000 ? $0 : nil }
-        func size(_ v: Int?) -> Int? { v.flatMap { $0 > 0 && $0 <= 65536 ? $0 : nil } }
-        declared = (fps, size(width), size(height))
-        let frameRate = fps
-        figures.declaredFrameRate = frameRate
-        checkDeclaredSize(now: lastArrivalNanos ?? 0)
+    /// What onMetaData declares.
+    public mutating func noteMetadata(_ d: DeclaredMetadata) {
+        declared = d
+        metadataDescribesStream = true
+        figures.declaredFrameRate = d.frameRate
+        checkMetadata(now: lastArrivalNanos ?? 0)
     }
 
+    public mutating func noteMetadata(frameRate: Double?, width: Int?, height: Int?) {
+        noteMetadata(DeclaredMetadata(frameRate: frameRate, width: width, height: height))
+    }
+
+    public var knowsVideoConfig: Bool { videoConfig != nil }
+    public var knowsAudioConfig: Bool { audioConfig != nil }
+
+    /// A video sequence header's configuration (or the first frame's codec).
+    public mutating func noteVideoConfig(_ c: VideoConfig, now: UInt64) {
+        if let old = videoConfig, old.codec != c.codec || old.profile != c.profile || old.bitDepth != c.bitDepth {
+            raise(.configChange, now: now) { "video changed from \(Self.describe(old)) to \(Self.describe(c)) mid-stream" }
+            metadataDescribesStream = false
+        }
+        videoConfig = c
+        if let w = c.width, let h = c.height { noteVideoSize(width: w, height: h, now: now) }
+        checkRequirements(now: now)
+    }
+
+    /// The picture size, from a configuration or (VP8/VP9) a keyframe.
     public mutating func noteVideoSize(width: Int, height: Int, now: UInt64) {
+        if let old = actualSize, old != (width, height) {
+            raise(.configChange, now: now) { "video size changed from \(old.width)x\(old.height) to \(width)x\(height) mid-stream" }
+            metadataDescribesStream = false
+        }
         actualSize = (width, height)
-        checkDeclaredSize(now: now)
+        checkMetadata(now: now)
+    }
+
+    /// An audio sequence header's configuration (or a legacy frame's flags).
+    public mutating func noteAudioConfig(_ c: AudioConfig, now: UInt64) {
+        if let old = audioConfig, old != c {
+            raise(.configChange, now: now) { "audio changed from \(Self.describe(old)) to \(Self.describe(c)) mid-stream" }
+            metadataDescribesStream = false
+        }
+        audioConfig = c
+        checkMetadata(now: now)
+        checkRequirements(now: now)
     }
 
     /// Once a second: stalls, overdue keyframes, and clearing.
@@ -167,16 +259,21 @@ public struct StreamHealthAnalyzer: Sendable {
             raise(.mediaStall, now: now) { "no media for \(Self.seconds(silent))" }
             // The stall says it; the pace window around it would say it again.
             paceWindowExcused = true
+        } else {
+            checkTrackStall(audio, other: video, name: "audio", otherName: "video", now: now)
+            checkTrackStall(video, other: audio, name: "video", otherName: "audio", now: now)
         }
         // Overdue by the stream's own clock: a stall or a server pause is no missing keyframe.
         if let newest = newestVideoDTS, let from = lastKeyframeDTS ?? firstVideoDTS {
             let waited = Int32(bitPattern: newest &- from)
-            if waited > Int32(clamping: limits.maxKeyframeIntervalMs) {
-                let most = Double(limits.maxKeyframeIntervalMs) / 1000
-                raise(.keyframeInterval, now: now) { "no keyframe for \(Self.seconds(Double(waited) / 1000)) (at most \(Self.seconds(most)))" }
+            if waited > Int32(clamping: maxKeyframeIntervalMs) {
+                let limit = keyframeLimitText
+                raise(.keyframeInterval, now: now) { "no keyframe for \(Self.seconds(Double(waited) / 1000)) (\(limit))" }
             }
         }
-        checkDeclaredSize(now: now)
+        // Conditions about what the stream is, not what a frame did: still true?
+        checkMetadata(now: now)
+        checkRequirements(now: now)
         clearStale(now: now)
     }
 
@@ -189,11 +286,15 @@ public struct StreamHealthAnalyzer: Sendable {
             lastKeyframeDTS = nil
             firstVideoDTS = f.dts
             rateWindowStartDTS = nil
+            video.bitrate.reset()
+            interleaveWindowStartDTS = nil
         }
         video.lastDTS = f.dts
         video.frames &+= 1
+        video.lastArrivalNanos = now
         newestVideoDTS = f.dts
         checkInterleave(now: now)
+        if video.bitrate.add(bytes: f.bytes, dts: f.dts) { videoSecondClosed(now: now) }
         if f.compositionOffset != 0 {
             let off = Int(f.compositionOffset)
             if off > (figures.maxCompositionOffsetMs ?? 0) { figures.maxCompositionOffsetMs = off }
@@ -202,6 +303,7 @@ public struct StreamHealthAnalyzer: Sendable {
         }
         framesSinceKeyframe &+= 1
         if f.isKeyframe {
+            keyframes &+= 1
             keyframeArrivals[keyframeArrivalNext] = max(now, 1)
             keyframeArrivalNext = (keyframeArrivalNext + 1) % keyframeArrivals.count
             if let previous = lastKeyframeDTS {
@@ -218,11 +320,27 @@ public struct StreamHealthAnalyzer: Sendable {
     }
 
     private mutating func observeAudio(_ f: Frame, now: UInt64) {
-        _ = checkTimestamps(previous: audio.lastDTS, f.dts, frameDuration: nil, now: now, track: "audio")
+        if !checkTimestamps(previous: audio.lastDTS, f.dts, frameDuration: nil, now: now, track: "audio") {
+            audio.bitrate.reset()
+            audio.rateWindowStartDTS = nil
+        }
         audio.lastDTS = f.dts
         audio.frames &+= 1
+        audio.lastArrivalNanos = now
         newestAudioDTS = f.dts
         checkInterleave(now: now)
+        if audio.bitrate.add(bytes: f.bytes, dts: f.dts) { audioSecondClosed(now: now) }
+        measureAudioFrameRate(f.dts, now: now)
+    }
+
+    /// Per-track silence while the other track goes on (audio stopping
+    /// under a running video is the classic one). A server read pause stops
+    /// both tracks alike, so it cannot look like this.
+    private mutating func checkTrackStall(_ t: TrackState, other: TrackState, name: String, otherName: String, now: UInt64) {
+        guard let last = t.lastArrivalNanos, let otherLast = other.lastArrivalNanos, now > last,
+              now - last > limits.trackStallNanos, otherLast > last, now - otherLast <= limits.stallNanos else { return }
+        let silent = Double(now - last) / 1e9
+        raise(.mediaStall, now: now) { "no \(name) for \(Self.seconds(silent)) while \(otherName) goes on" }
     }
 
     /// False at a discontinuity (backwards, repeated or jumping).
@@ -254,6 +372,11 @@ public struct StreamHealthAnalyzer: Sendable {
         guard let a = newestAudioDTS, let v = newestVideoDTS else { return }
         let gap = Int32(bitPattern: a &- v)
         figures.avInterleaveMs = Int(gap)
+        measureInterleaveDrift(Int(gap), videoDTS: v)
+        // Judged only while the track behind still arrives: one that stopped
+        // is a stall (checkTrackStall), not an interleave.
+        let behind = gap < 0 ? audio.lastArrivalNanos : video.lastArrivalNanos
+        guard let b = behind, now <= b || now - b < limits.stallNanos / 2 else { return }
         if abs(Int(gap)) > Int(limits.maxInterleaveMs) {
             raise(.avInterleave, now: now) { "audio is \(Self.seconds(Double(abs(Int(gap))) / 1000)) \(gap > 0 ? "ahead of" : "behind") video as they arrive" }
         }
@@ -268,11 +391,13 @@ public struct StreamHealthAnalyzer: Sendable {
         keyframeIntervals &+= 1
         keyframeIntervalSumMs &+= UInt64(ms)
         figures.keyframeIntervalMean = Double(keyframeIntervalSumMs) / Double(keyframeIntervals) / 1000
-        if ms > limits.maxKeyframeIntervalMs {
-            let most = Double(limits.maxKeyframeIntervalMs) / 1000
-            raise(.keyframeInterval, now: now) { "keyframe every \(Self.seconds(s)) (at most \(Self.seconds(most)))" }
+        if ms > maxKeyframeIntervalMs {
+            let limit = keyframeLimitText
+            raise(.keyframeInterval, now: now) { "keyframe every \(Self.seconds(s)) (\(limit))" }
         }
     }
+
+
 
     private mutating func measureFrameRate(_ dts: UInt32, previous: UInt32?, now: UInt64) {
         if let p = previous, let d = frameDurationMs {
@@ -299,6 +424,75 @@ public struct StreamHealthAnalyzer: Sendable {
             let declared = claimed
             raise(.metadataMismatch, now: now) { "onMetaData says \(Self.number(declared)) fps, the stream has \(Self.number(fps))" }
         }
+        if let r = profile.requirements, fps > r.maxFrameRate * 1.02 {
+            raise(.frameRate, now: now) { "\(Self.number(fps)) fps (\(r.name): at most \(Self.number(r.maxFrameRate)))" }
+        }
+    }
+
+    /// Audio frames a second against what the sample rate makes: AAC
+    /// carries 1024 samples a frame (HE-AAC 2048 at its output rate), so
+    /// timestamps that disagree mean a wrong rate or a wrong clock.
+    private mutating func measureAudioFrameRate(_ dts: UInt32, now: UInt64) {
+        guard let start = audio.rateWindowStartDTS, Int32(bitPattern: dts &- start) >= 0 else {
+            audio.rateWindowStartDTS = dts
+            audio.rateWindowFrames = 0
+            return
+        }
+        audio.rateWindowFrames &+= 1
+        let span = Int32(bitPattern: dts &- start)
+        guard span >= 5000 else { return }
+        let fps = Double(audio.rateWindowFrames) * 1000 / Double(span)
+        figures.audioFrameRate = (fps * 100).rounded() / 100
+        audio.rateWindowStartDTS = dts
+        audio.rateWindowFrames = 0
+        guard let c = audioConfig, c.codec == .aac, let rate = c.sampleRate, rate > 0 else { return }
+        let samples = c.profile?.hasPrefix("HE-AAC") == true ? 2048.0 : 1024.0
+        let expected = Double(rate) / samples
+        if abs(fps - expected) / expected > limits.audioRateTolerance {
+            raise(.audioFormat, now: now) {
+                "AAC at \(rate) Hz makes \(Self.number(expected)) frames a second, the timestamps give \(Self.number(fps)) (wrong sample rate or clock)"
+            }
+        }
+    }
+
+    private mutating func measureInterleaveDrift(_ gap: Int, videoDTS: UInt32) {
+        guard let start = interleaveWindowStartDTS, Int32(bitPattern: videoDTS &- start) >= 0 else {
+            interleaveWindowStartDTS = videoDTS
+            interleaveWindowSum = 0
+            interleaveWindowCount = 0
+            return
+        }
+        interleaveWindowSum &+= gap
+        interleaveWindowCount &+= 1
+        guard Int32(bitPattern: videoDTS &- start) >= 10_000 else { return }
+        let mean = interleaveWindowSum / max(interleaveWindowCount, 1)
+        if let base = interleaveBaselineMs { figures.avInterleaveDriftMs = mean - base } else { interleaveBaselineMs = mean }
+        interleaveWindowStartDTS = videoDTS
+        interleaveWindowSum = 0
+        interleaveWindowCount = 0
+    }
+
+    private mutating func videoSecondClosed(now: UInt64) {
+        figures.videoBitrate = video.bitrate.figures
+        guard let r = profile.requirements, video.bitrate.completedSeconds == BitrateMeter.windowSeconds,
+              let mean = video.bitrate.meanBitsPerSecond else { return }
+        if let h = actualSize?.height, let ceiling = r.videoBitrateCeiling(height: h, frameRate: figures.measuredFrameRate ?? 30),
+           mean > Double(ceiling.maxBitsPerSecond) * 1.05 {
+            raise(.bitrate, now: now) {
+                "video \(Self.megabits(mean)) over 10 s (\(r.name): at most \(Self.megabits(Double(ceiling.maxBitsPerSecond))) at \(h)p)"
+            }
+        }
+        if r.requiresCBR, let v = video.bitrate.variation, v > limits.maxCBRVariation {
+            raise(.bitrate, now: now) { "video bitrate varies ±\(Int(v * 100))% second to second (\(r.name) asks for CBR)" }
+        }
+    }
+
+    private mutating func audioSecondClosed(now: UInt64) {
+        figures.audioBitrate = audio.bitrate.figures
+        guard let r = profile.requirements, let most = r.maxAudioBitsPerSecond,
+              audio.bitrate.completedSeconds == BitrateMeter.windowSeconds, let mean = audio.bitrate.meanBitsPerSecond,
+              mean > Double(most) * 1.05 else { return }
+        raise(.audioFormat, now: now) { "audio \(Int(mean / 1000)) kbit/s (\(r.name): at most \(most / 1000))" }
     }
 
     private mutating func observePace(_ dts: UInt32, now: UInt64) {
@@ -321,10 +515,46 @@ public struct StreamHealthAnalyzer: Sendable {
         paceWindowExcused = false
     }
 
-    private mutating func checkDeclaredSize(now: UInt64) {
-        guard let a = actualSize, let w = declared.width, let h = declared.height, w > 0, h > 0 else { return }
-        if a.width != w || a.height != h {
+    /// onMetaData against the stream: size, codecs, sample rate, bitrates.
+    private mutating func checkMetadata(now: UInt64) {
+        guard metadataDescribesStream else { return }
+        if let a = actualSize, let w = declared.width, let h = declared.height, a.width != w || a.height != h {
             raise(.metadataMismatch, now: now) { "onMetaData says \(w)x\(h), the stream is \(a.width)x\(a.height)" }
+        }
+        if let said = declared.videoCodec, let actual = videoConfig?.codec, said != actual {
+            raise(.metadataMismatch, now: now) { "onMetaData says video \(said.displayName), the stream is \(actual.displayName)" }
+        }
+        if let said = declared.audioCodec, let actual = audioConfig?.codec, said != actual, !(said == .mp3_8k && actual == .mp3) {
+            raise(.metadataMismatch, now: now) { "onMetaData says audio \(said.displayName), the stream is \(actual.displayName)" }
+        }
+        if let said = declared.audioSampleRate, let actual = audioConfig?.sampleRate, said != actual {
+            raise(.metadataMismatch, now: now) { "onMetaData says \(said) Hz, the audio is \(actual) Hz" }
+        }
+        for (said, meter, name) in [(declared.videoKilobitsPerSecond, video.bitrate, "video"), (declared.audioKilobitsPerSecond, audio.bitrate, "audio")] {
+            guard let kbps = said, meter.completedSeconds == BitrateMeter.windowSeconds, let mean = meter.meanBitsPerSecond, mean > 0 else { continue }
+            // Muxers write kbit/s as bits / 1024 or / 1000; a factor of 2 is a lie either way.
+            let ratio = mean / (kbps * 1000)
+            if ratio > limits.bitrateFactor || ratio < 1 / limits.bitrateFactor {
+                raise(.metadataMismatch, now: now) { "onMetaData says \(name) \(Int(kbps)) kbit/s, the stream has \(Int(mean / 1000))" }
+            }
+        }
+    }
+
+    /// A platform's codec and audio format rules, against the configurations.
+    private mutating func checkRequirements(now: UInt64) {
+        guard let r = profile.requirements else { return }
+        if let c = videoConfig?.codec, !r.videoCodecs.contains(c) {
+            raise(.codec, now: now) { "video \(c.displayName) (\(r.name): \(r.videoCodecs.map(\.displayName).joined(separator: ", ")))" }
+        }
+        guard let a = audioConfig else { return }
+        if !r.audioCodecs.contains(a.codec) {
+            raise(.codec, now: now) { "audio \(a.codec.displayName) (\(r.name): \(r.audioCodecs.map(\.displayName).joined(separator: ", ")))" }
+        }
+        if let rate = a.sampleRate, !r.audioSampleRates.contains(rate) {
+            raise(.audioFormat, now: now) { "audio at \(rate) Hz (\(r.name): \(r.audioSampleRates.map { "\($0)" }.joined(separator: " or ")) Hz)" }
+        }
+        if let most = r.maxAudioChannels, let ch = a.channels, ch > most {
+            raise(.audioFormat, now: now) { "\(ch) audio channels (\(r.name): at most \(most))" }
         }
     }
 
@@ -359,6 +589,8 @@ public struct StreamHealthAnalyzer: Sendable {
         case .keyframeInterval: period = UInt64((figures.keyframeIntervalLast ?? 0) * 1e9)
         case .realtimePace: period = limits.paceWindowNanos
         case .metadataMismatch, .frameRate: period = 2_000_000_000
+        case .bitrate: period = UInt64(BitrateMeter.windowSeconds) * 1_000_000_000
+        case .audioFormat: period = 5_000_000_000
         default: break
         }
         return max(limits.minClearNanos, 2 * period)
@@ -371,6 +603,17 @@ public struct StreamHealthAnalyzer: Sendable {
     }
 
     static func seconds(_ s: Double) -> String { "\(number(s)) s" }
+
+    static func megabits(_ bps: Double) -> String { "\(number(bps / 1e6)) Mbit/s" }
+
+    static func describe(_ c: VideoConfig) -> String {
+        [c.codec.displayName, c.profile, c.width.flatMap { w in c.height.map { "\(w)x\($0)" } }].compactMap { $0 }.joined(separator: " ")
+    }
+
+    static func describe(_ c: AudioConfig) -> String {
+        [c.codec.displayName, c.profile, c.sampleRate.map { "\($0) Hz" }, c.channels.map { $0 == 1 ? "mono" : $0 == 2 ? "stereo" : "\($0) channels" }]
+            .compactMap { $0 }.joined(separator: " ")
+    }
 
     static func number(_ v: Double) -> String {
         guard v.isFinite, abs(v) < 1e12 else { return "\(v)" }
