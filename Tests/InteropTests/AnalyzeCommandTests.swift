@@ -34,6 +34,30 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertEqual(try ChildProcess.run(binary, ["analyze", dir.appendingPathComponent("missing.flv").path], in: dir, timeout: 30).status, 2)
     }
 
+    /// The clean stream passes every profile; MP3 audio passes
+    /// YouTube's (it takes MP3) and fails Twitch's (AAC only) with `codec`.
+    func testTheCleanStreamUnderEveryProfileAndMP3UnderTwitch() throws {
+        let dir = Fixtures.workDirectory(name)
+        let clean = try StreamHealthFaultTests.clean()
+        for profile in ["generic", "twitch", "youtube"] {
+            let r = try ChildProcess.run(binary, ["analyze", "--profile", profile, "--json", clean.path], in: dir, timeout: 30)
+            XCTAssertEqual(r.status, 0, "\(profile): \(r.stdout)\(r.stderr)")
+            let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+            XCTAssertEqual(doc["profile"] as? String, profile)
+            let video = (doc["figures"] as? [String: Any])?["video_bitrate"] as? [String: Any]
+            XCTAssertEqual(Double(video?["mean_bps"] as? Int ?? 0), 1_000_000, accuracy: 150_000, "CBR 1000k: \(r.stdout)")
+        }
+        let mp3 = dir.appendingPathComponent("mp3.flv")
+        let made = try ChildProcess.run(try Tool.path("ffmpeg"), ["-hide_banner", "-loglevel", "error", "-y", "-i", clean.path, "-t", "12",
+                                                                  "-c:v", "copy", "-c:a", "libmp3lame", "-ar", "44100", "-f", "flv", mp3.path], in: dir, timeout: 60)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        XCTAssertEqual(try ChildProcess.run(binary, ["analyze", "--profile", "youtube", mp3.path], in: dir, timeout: 30).status, 0)
+        let twitch = try ChildProcess.run(binary, ["analyze", "--profile", "twitch", mp3.path], in: dir, timeout: 30)
+        XCTAssertEqual(twitch.status, 1)
+        XCTAssertTrue(twitch.stdout.contains("FINDING codec: audio MP3 (twitch: AAC)"), twitch.stdout)
+        XCTAssertNotEqual(try ChildProcess.run(binary, ["analyze", "--profile", "vimeo", mp3.path], in: dir, timeout: 30).status, 0, "an unknown profile is refused")
+    }
+
     func testARecordingMadeByRTMPTopPasses() throws {
         let dir = Fixtures.workDirectory(name)
         let server = try TestServer(directory: dir) {

@@ -20,14 +20,7 @@ final class StreamHealthInteropTests: XCTestCase {
         if let log = server?.log, (testRun?.totalFailureCount ?? 0) > 0 { print("--- server log ---\n\(log.suffix(6000))") }
     }
 
-    /// Warn lines `"msg":"stream health"` for `key`, by finding code.
-    private func warnings(_ key: String) -> [String] {
-        server.log.split(separator: "\n").filter { $0.contains("\"msg\":\"stream health\"") && $0.contains("\"stream_key\":\"\(key)\"") }
-            .compactMap { line -> String? in
-                guard let r = line.range(of: "\"finding\":\"") else { return nil }
-                return String(line[r.upperBound...].prefix { $0 != "\"" })
-            }
-    }
+    private func warnings(_ key: String) -> [String] { server.healthWarnings(key) }
 
     func testA12SecondGOPIsFlaggedAndTheCleanStreamIsNot() throws {
         let ffmpeg = try Tool.path("ffmpeg")

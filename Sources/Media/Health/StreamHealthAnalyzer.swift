@@ -47,6 +47,8 @@ public struct StreamHealthAnalyzer: Sendable {
         public var paceWindowNanos: UInt64 = 10_000_000_000
         /// Media over wall time outside this range is the wrong pace.
         public var paceRange: ClosedRange<Double> = 0.85...1.15
+        /// Media this far ahead of wall time within a window is the wrong pace at once.
+        public var paceAheadSeconds: Double = 3
         public var minClearNanos: UInt64 = 10_000_000_000
         /// Declared vs measured frame rate: a lie beyond this fraction.
         public var frameRateTolerance: Double = 0.1
@@ -288,6 +290,10 @@ public struct StreamHealthAnalyzer: Sendable {
             rateWindowStartDTS = nil
             video.bitrate.reset()
             interleaveWindowStartDTS = nil
+            paceWindowStart = nil
+            // Audio crosses the same discontinuity a frame later: until it
+            // does, the gap between the tracks is the jump, not an interleave.
+            newestAudioDTS = nil
         }
         video.lastDTS = f.dts
         video.frames &+= 1
@@ -323,6 +329,8 @@ public struct StreamHealthAnalyzer: Sendable {
         if !checkTimestamps(previous: audio.lastDTS, f.dts, frameDuration: nil, now: now, track: "audio") {
             audio.bitrate.reset()
             audio.rateWindowStartDTS = nil
+            paceWindowStart = nil
+            newestVideoDTS = nil
         }
         audio.lastDTS = f.dts
         audio.frames &+= 1
@@ -500,7 +508,19 @@ public struct StreamHealthAnalyzer: Sendable {
             paceWindowStart = (now, dts)
             return
         }
-        guard now > start.nanos, now - start.nanos >= limits.paceWindowNanos else { return }
+        guard now > start.nanos else { return }
+        let elapsed = now - start.nanos
+        if elapsed < limits.paceWindowNanos {
+            // A file pushed without -re is seconds ahead within a second: say
+            // so at once, not after a window the push may never last.
+            let ahead = Double(Int32(bitPattern: dts &- start.dts)) / 1000 - Double(elapsed) / 1e9
+            if ahead > limits.paceAheadSeconds, !paceWindowExcused {
+                let pace = Double(Int32(bitPattern: dts &- start.dts)) / 1000 / max(Double(elapsed) / 1e9, 0.001)
+                figures.pace = (min(pace, 1e6) * 100).rounded() / 100
+                raise(.realtimePace, now: now) { "publishing \(Self.number(min(pace, 1e6)))× faster than real time (a file pushed without -re?)" }
+            }
+            return
+        }
         let media = Double(Int32(bitPattern: dts &- start.dts)) / 1000
         let wall = Double(now - start.nanos) / 1e9
         let pace = media / wall

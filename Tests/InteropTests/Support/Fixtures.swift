@@ -43,6 +43,12 @@ enum Fixtures {
         return Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
+    static func subdirectory(_ name: String, of directory: URL) -> URL {
+        let d = directory.appendingPathComponent(name)
+        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+
     static func workDirectory(_ name: String) -> URL {
         let d = directory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(6))")
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)

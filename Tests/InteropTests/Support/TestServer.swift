@@ -33,6 +33,19 @@ final class TestServer {
 
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
+    /// The log lines with `"msg":"<msg>"` about stream `key`.
+    func logLines(msg: String, key: String) -> [Substring] {
+        log.split(separator: "\n").filter { $0.contains("\"msg\":\"\(msg)\"") && $0.contains("\"stream_key\":\"\(key)\"") }
+    }
+
+    /// The finding codes of the `stream health` warn lines about `key`, in order.
+    func healthWarnings(_ key: String) -> [String] {
+        logLines(msg: "stream health", key: key).compactMap { line -> String? in
+            guard let r = line.range(of: "\"finding\":\"") else { return nil }
+            return String(line[r.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
     func stop() {
         server.shutdown()
         close(logFD)
