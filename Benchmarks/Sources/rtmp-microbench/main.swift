@@ -155,16 +155,20 @@ for players in [1, 100, 1000] {
 }
 
 /// The health analysis of one publish: nanoseconds and allocations per frame.
+/// Under `twitch`, the profile with the most checks (bitrate ceilings, CBR, codecs).
 func healthAnalysis(frames: Int) -> (ns: Double, mallocsPerFrame: Double?) {
-    var analyzer = StreamHealthAnalyzer()
-    analyzer.noteMetadata(frameRate: 30, width: 1280, height: 720)
+    var analyzer = StreamHealthAnalyzer(profile: .twitch)
+    analyzer.noteMetadata(DeclaredMetadata(frameRate: 30, width: 1280, height: 720, videoKilobitsPerSecond: 2500, audioKilobitsPerSecond: 128,
+                                           audioSampleRate: 48_000, videoCodecID: 7, audioCodecID: 10))
+    analyzer.noteVideoConfig(VideoConfig(codec: .avc, profile: "High", level: "3.1", width: 1280, height: 720), now: 1)
+    analyzer.noteAudioConfig(AudioConfig(codec: .aac, profile: "LC", sampleRate: 48_000, channels: 2), now: 1)
     let start: UInt64 = 1_000_000_000_000
     func frame(_ i: Int) -> StreamHealthAnalyzer.Frame {
         // 30 fps video with 2 s GOPs and B-frames, 47 AAC frames a second, in real time.
         let video = i % 5 < 2
         let t = Double(i) / 77
         return .init(track: video ? .video : .audio, dts: UInt32(t * 1000), compositionOffset: video ? 33 : 0,
-                     isKeyframe: video && i % 150 == 0, arrivalNanos: start + UInt64(t * 1e9))
+                     isKeyframe: video && i % 150 == 0, arrivalNanos: start + UInt64(t * 1e9), bytes: video ? 10_000 : 340)
     }
     for i in 0..<2000 { analyzer.observe(frame(i)) }  // warm up: findings and figures at their steady state
     _ = analyzer.takeChanges()
