@@ -29,8 +29,9 @@ enum PrometheusExposition {
         counter("rtmp_received_bytes", "Bytes read from every RTMP connection since start.", [], s.lifetime.bytesIn)
         counter("rtmp_sent_bytes", "Bytes written to every RTMP connection since start.", [], s.lifetime.bytesOut)
         for (reason, n) in s.lifetime.errorsByReason.sorted(by: { $0.key < $1.key }) {
-            counter("rtmp_connection_errors", "Connections closed for bad input or a timeout, by reason.", [("reason", reason)], n)
+            counter("rtmp_connection_errors", "Connections closed or refused for bad input, a timeout or a limit, by reason.", [("reason", reason)], n)
         }
+        gauge("rtmp_buffered_partial_message_bytes", "Bytes of partial messages all RTMP connections hold now.", [], Double(s.lifetime.bufferedPartialBytes))
         for st in s.streams {
             let l = [("app", st.app), ("name", st.name)]
             gauge("rtmp_stream_live", "1 while the stream has a publisher.", l, st.isLive ? 1 : 0)

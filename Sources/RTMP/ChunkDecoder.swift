@@ -21,6 +21,8 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
         public var maxPartialChunkStreams: Int = 64
         /// Bytes of partial messages held over all chunk streams.
         public var maxBufferedBytes: Int = 32 << 20
+        /// The server-wide cap on partial-message bytes, shared by every connection's decoder.
+        public var sharedBudget: ReassemblyBudget?
         public init() {}
     }
 
@@ -171,7 +173,7 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
         state.seenHeader = true
         buffer = view
         if let n = abandonedBytes {
-            bufferedBytes &-= n
+            release(n)
             partialStreams &-= 1
         }
 
@@ -205,13 +207,10 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
             reassemblyBytesCopied &+= UInt64(take &+ (moved ? before : 0))
             state.partial = partial
         }
-        bufferedBytes &+= take
-        guard bufferedBytes <= limits.maxBufferedBytes else {
-            throw RTMPError.bufferedBytesExceeded(limit: limits.maxBufferedBytes)
-        }
+        try hold(take)
 
         if let partial = state.partial, partial.readableBytes >= state.length {
-            bufferedBytes &-= partial.readableBytes
+            release(partial.readableBytes)
             partialStreams &-= 1
             state.partial = nil
             streams[csid] = state
@@ -220,6 +219,39 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
         streams[csid] = state
         return .chunkConsumed
     }
+
+    /// Counts `n` more bytes of partial messages, against this connection's
+    /// cap and the server's budget.
+    private mutating func hold(_ n: Int) throws {
+        guard bufferedBytes &+ n <= limits.maxBufferedBytes else {
+            throw RTMPError.bufferedBytesExceeded(limit: limits.maxBufferedBytes)
+        }
+        if let budget = limits.sharedBudget, !budget.reserve(n) {
+            throw RTMPError.serverBufferBudgetExceeded(limit: budget.limit)
+        }
+        bufferedBytes &+= n
+    }
+
+    private mutating func release(_ n: Int) {
+        bufferedBytes &-= n
+        limits.sharedBudget?.release(n)
+    }
+
+    /// The connection is gone (or the decoder removed): what it held goes back to the server.
+    public mutating func decoderRemoved(context: ChannelHandlerContext) {
+        releaseAll()
+    }
+
+    /// Gives every partial message's bytes back (for a decoder used without a channel).
+    public mutating func releaseAll() {
+        if bufferedBytes > 0 { limits.sharedBudget?.release(bufferedBytes) }
+        bufferedBytes = 0
+        partialStreams = 0
+        for key in streams.keys { streams[key]?.partial = nil }
+    }
+
+    /// Bytes of partial messages this decoder holds.
+    public var heldBytes: Int { bufferedBytes }
 
     /// Protocol control that changes how the following bytes are parsed is
     /// applied here, before anyone else sees the message.
@@ -237,7 +269,7 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
             case RTMPMessageType.abort:
                 if let target = message.payload.getInteger(at: message.payload.readerIndex, as: UInt32.self),
                    var s = streams[target], let p = s.partial {
-                    bufferedBytes &-= p.readableBytes
+                    release(p.readableBytes)
                     partialStreams &-= 1
                     s.partial = nil
                     streams[target] = s

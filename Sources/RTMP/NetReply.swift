@@ -9,6 +9,7 @@ public enum NetStatus: String, Sendable, CaseIterable {
     case unpublishSuccess = "NetStream.Unpublish.Success"
     case playReset = "NetStream.Play.Reset"
     case playStart = "NetStream.Play.Start"
+    case playFailed = "NetStream.Play.Failed"
     case playPublishNotify = "NetStream.Play.PublishNotify"
     case playUnpublishNotify = "NetStream.Play.UnpublishNotify"
     case pauseNotify = "NetStream.Pause.Notify"
@@ -16,7 +17,7 @@ public enum NetStatus: String, Sendable, CaseIterable {
 
     public var level: String {
         switch self {
-        case .publishBadName: return "error"
+        case .publishBadName, .playFailed: return "error"
         default: return "status"
         }
     }

@@ -5,6 +5,8 @@ public enum RTMPError: Error, Equatable, Sendable, CustomStringConvertible {
     case messageTooLarge(length: Int, limit: Int)
     case tooManyChunkStreams(limit: Int)
     case bufferedBytesExceeded(limit: Int)
+    /// The server-wide budget for partial messages is spent (`ReassemblyBudget`).
+    case serverBufferBudgetExceeded(limit: Int)
     case missingPreviousHeader(chunkStreamID: UInt32)
     case malformedMessage(String)
     case malformedCommand(String)
@@ -15,6 +17,7 @@ public enum RTMPError: Error, Equatable, Sendable, CustomStringConvertible {
         case .messageTooLarge(let len, let limit): return "message length \(len) exceeds limit \(limit)"
         case .tooManyChunkStreams(let limit): return "more than \(limit) chunk streams with partial messages"
         case .bufferedBytesExceeded(let limit): return "more than \(limit) bytes of partial messages buffered"
+        case .serverBufferBudgetExceeded(let limit): return "the server's \(limit) bytes for partial messages of all connections are in use"
         case .missingPreviousHeader(let csid): return "chunk stream \(csid) continues a header it never sent"
         case .malformedMessage(let s): return "malformed message: \(s)"
         case .malformedCommand(let s): return "malformed command: \(s)"

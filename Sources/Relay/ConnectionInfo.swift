@@ -19,6 +19,8 @@ public final class ConnectionInfo: Sendable {
 
     public let id: UInt64
     public let remote: String
+    /// The peer's IP address without the port (per-address limits and allow lists).
+    public let address: String
     public let connectedAt: Date
     let channel: Channel
 
@@ -36,9 +38,10 @@ public final class ConnectionInfo: Sendable {
     /// Bits per second in and out over the last second (written by the sampler).
     let rates = NIOLockedValueBox<(inBps: Double, outBps: Double, lastIn: UInt64, lastOut: UInt64)>((0, 0, 0, 0))
 
-    init(id: UInt64, remote: String, channel: Channel) {
+    init(id: UInt64, remote: String, address: String? = nil, channel: Channel) {
         self.id = id
         self.remote = remote
+        self.address = address ?? remote
         self.connectedAt = Date()
         self.channel = channel
     }

@@ -294,6 +294,8 @@ public final class LiveStream: @unchecked Sendable {
 
     var playerCount: Int { lock.withLock { playerSinks } }
 
+    var hasPublisher: Bool { lock.withLock { publisher != nil } }
+
     var isIdle: Bool { lock.withLock { publisher == nil && sinkCount == 0 } }
 
     func noteDrops(video: Int, audio: Int) {

@@ -77,7 +77,24 @@ public final class RTMPServer: Sendable {
             return
         }
         let remote = channel.remoteAddress.map(describe) ?? "?"
-        let info = state.makeConnection(remote: remote, channel: channel)
+        let info: ConnectionInfo
+        switch state.makeConnection(remote: remote, address: channel.remoteAddress?.ipAddress ?? remote, channel: channel) {
+        case .success(let i):
+            info = i
+        case .failure(let refusal):
+            // Closed before a byte is read; one line a second at most, however many come.
+            state.counters.noteError(refusal.rawValue)
+            state.refusalLog.log { suppressed in
+                state.logger.warning("connection refused", metadata: [
+                    "remote": "\(remote)", "reason": "\(refusal.rawValue)",
+                    "max_connections": "\(state.configuration.maxConnections)",
+                    "max_connections_per_ip": "\(state.configuration.maxConnectionsPerAddress)",
+                    "refused_since_last_line": "\(suppressed)",
+                ])
+            }
+            channel.close(promise: nil)
+            return
+        }
         let session = RTMPSession(server: state, info: info)
         var logger = state.logger
         logger[metadataKey: "conn_id"] = "\(info.id)"
@@ -86,7 +103,7 @@ public final class RTMPServer: Sendable {
         let ops = channel.pipeline.syncOperations
         try ops.addHandler(ByteCountingHandler(info: info))
         try ops.addHandler(RTMPServerHandshakeHandler())
-        try ops.addHandler(ByteToMessageHandler(RTMPChunkDecoder(limits: state.configuration.decoderLimits)))
+        try ops.addHandler(ByteToMessageHandler(RTMPChunkDecoder(limits: state.decoderLimits)))
         try ops.addHandler(session)
     }
 
@@ -171,7 +188,8 @@ public final class RTMPServer: Sendable {
                 connectionsAccepted: state.counters.connectionsAccepted.load(ordering: .relaxed),
                 bytesIn: closedIn &+ all.reduce(0) { $0 &+ $1.bytesIn },
                 bytesOut: closedOut &+ all.reduce(0) { $0 &+ $1.bytesOut },
-                errorsByReason: state.counters.errorsByReason))
+                errorsByReason: state.counters.errorsByReason,
+                bufferedPartialBytes: state.decoderLimits.sharedBudget?.heldBytes ?? 0))
     }
 
     /// Stops accepting, tells every client, closes them and stops the loops.

@@ -26,6 +26,8 @@ final class RTMPSession: ChannelInboundHandler {
     private let amf = AMF0Decoder()
 
     private var handshakeDone = false
+    /// When the handshake completed (monotonic ns): `connect` must follow within `connectTimeout`.
+    private var handshakeDoneNanos: UInt64 = 0
     private var connected = false
     private var app = ""
     private var peerWindowAckSize: UInt64 = 0
@@ -98,6 +100,7 @@ final class RTMPSession: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .completed(let kind, _, _)? = event as? RTMPHandshakeEvent {
             handshakeDone = true
+            handshakeDoneNanos = DispatchTime.now().uptimeNanoseconds
             info.details.withLockedValue { $0.role = .connected }
             logger.info("handshake done", metadata: ["kind": "\(kind == .plain ? "plain" : "digest")"])
         } else if event is ShutdownEvent {
@@ -117,7 +120,7 @@ final class RTMPSession: ChannelInboundHandler {
         case let e as RTMPError:
             switch e {
             case .malformedCommand: return "command"
-            case .messageTooLarge, .tooManyChunkStreams, .bufferedBytesExceeded: return "limit"
+            case .messageTooLarge, .tooManyChunkStreams, .bufferedBytesExceeded, .serverBufferBudgetExceeded: return "limit"
             default: return "chunk"
             }
         default: return "other"
@@ -148,6 +151,12 @@ final class RTMPSession: ChannelInboundHandler {
                 server.counters.noteError("handshake_timeout")
                 close(reason: "handshake timeout")
             }
+            return
+        }
+        if !connected && now > handshakeDoneNanos && now - handshakeDoneNanos > UInt64(config.connectTimeout.nanoseconds) {
+            logger.info("no connect after the handshake, closing")
+            server.counters.noteError("connect_timeout")
+            close(reason: "connect timeout")
             return
         }
         if publishing == nil && playing == nil && silentIn > UInt64(config.idleTimeout.nanoseconds) {
@@ -348,6 +357,13 @@ final class RTMPSession: ChannelInboundHandler {
         let key = try streamKey("publish", streamName: streamName)
         stopPublishing(reason: nil)
         stopPlaying()
+        let cap = server.configuration.maxStreamsPerApp
+        // Counted, then claimed: two publishes racing on the last slot may both get in.
+        if cap > 0, server.registry.publishedStreams(inApp: key.app, excluding: key) >= cap {
+            refusePublish(key, messageStreamID: messageStreamID, reason: "max_streams_per_app",
+                          "app \(key.app) already has \(cap) published streams (--max-streams-per-app).")
+            return
+        }
         let stream = server.registry.stream(for: key)
         switch stream.claimPublisher(info) {
         case .busy:
@@ -381,6 +397,23 @@ final class RTMPSession: ChannelInboundHandler {
         }
     }
 
+    /// Says why to the client (level error, before any Publish.Start), logs it, closes.
+    private func refusePublish(_ key: StreamKey, messageStreamID: UInt32, reason: String, _ description: String) {
+        logger.warning("publish refused", metadata: ["stream_key": "\(key)", "reason": "\(reason)", "detail": "\(description)"])
+        server.counters.noteError(reason)
+        send(NetReply.status(.publishBadName, description, messageStreamID: messageStreamID))
+        flush()
+        close(reason: "publish refused: \(reason)")
+    }
+
+    private func refusePlay(_ key: StreamKey, messageStreamID: UInt32, reason: String, _ description: String) {
+        logger.warning("play refused", metadata: ["stream_key": "\(key)", "reason": "\(reason)", "detail": "\(description)"])
+        server.counters.noteError(reason)
+        send(NetReply.status(.playFailed, description, messageStreamID: messageStreamID))
+        flush()
+        close(reason: "play refused: \(reason)")
+    }
+
     private func stopPublishing(reason: String?) {
         guard let p = publishing else { return }
         publishing = nil
@@ -401,6 +434,13 @@ final class RTMPSession: ChannelInboundHandler {
         stopPlaying()
         guard let loop = context?.eventLoop, let output else { return }
         let stream = server.registry.stream(for: key)
+        let cap = server.configuration.maxPlayersPerStream
+        if cap > 0, stream.playerCount >= cap {
+            server.registry.release(stream)
+            refusePlay(key, messageStreamID: messageStreamID, reason: "max_players_per_stream",
+                       "\(key) already has \(cap) players (--max-players-per-stream).")
+            return
+        }
         let sink = PlayerSink(stream: stream, messageStreamID: messageStreamID, output: output, info: info, eventLoop: loop,
                               queueLimits: PlayerQueue.Limits(covering: server.configuration.gopLimits),
                               publishNotify: server.configuration.publishNotify)

@@ -23,9 +23,23 @@ public struct ServerConfiguration: Sendable {
     /// How long relayed frames wait to leave together (0: each at once).
     /// See `LoopMailbox.mergeWriteDelay`.
     public var mergeWriteDelay: TimeAmount = .zero
+    /// Each connection's chunk decoder limits (message size, chunk size,
+    /// partial chunk streams, partial bytes); the server adds its budget.
     public var decoderLimits = RTMPChunkDecoder.Limits()
+    /// Bytes of partial messages all connections may hold together (`--max-buffered-mb`).
+    public var maxBufferedBytesTotal = 256 << 20
+    /// Connections served at once (`--max-connections`); more are closed at accept. 0: no cap.
+    public var maxConnections = 4096
+    /// Connections served at once from one IP address (`--max-connections-per-ip`). 0: no cap.
+    public var maxConnectionsPerAddress = 0
+    /// Published streams per app (`--max-streams-per-app`). 0: no cap.
+    public var maxStreamsPerApp = 0
+    /// Players per stream (`--max-players-per-stream`). 0: no cap.
+    public var maxPlayersPerStream = 0
     /// A connection that has not finished the handshake in this time is closed.
-    public var handshakeTimeout: TimeAmount = .seconds(10)
+    public var handshakeTimeout: TimeAmount = .seconds(5)
+    /// A connection that has not sent `connect` this long after the handshake is closed.
+    public var connectTimeout: TimeAmount = .seconds(10)
     /// A connection that neither publishes nor plays is closed after this much silence.
     public var idleTimeout: TimeAmount = .seconds(60)
     /// Ping a peer after this much silence in both directions.

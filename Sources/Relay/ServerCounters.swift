@@ -28,8 +28,11 @@ public struct LifetimeCounters: Sendable, Equatable, Encodable {
     public var bytesOut: UInt64
     /// Connections closed for bad input or a timeout, by reason.
     public var errorsByReason: [String: UInt64]
+    /// Bytes of partial messages all connections hold now (a gauge, not a total).
+    public var bufferedPartialBytes: Int
 
-    public init(connectionsAccepted: UInt64 = 0, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0, errorsByReason: [String: UInt64] = [:]) {
+    public init(connectionsAccepted: UInt64 = 0, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0, errorsByReason: [String: UInt64] = [:], bufferedPartialBytes: Int = 0) {
+        self.bufferedPartialBytes = bufferedPartialBytes
         self.connectionsAccepted = connectionsAccepted
         self.bytesIn = bytesIn
         self.bytesOut = bytesOut

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import RTMP
 
 /// What every session shares: configuration, the registry, the connection
 /// table and the event ring. Owned by `RTMPServer`.
@@ -14,14 +15,24 @@ final class ServerState: Sendable {
     let logger: Logger
     let startedAt = Date()
     private let nextConnectionID = ManagedAtomic<UInt64>(1)
-    private let connections = NIOLockedValueBox<[UInt64: ConnectionInfo]>([:])
+    /// The open connections, and the admission books that go with them.
+    private let connections: NIOLockedValueBox<(byID: [UInt64: ConnectionInfo], admission: ConnectionAdmission)>
+    /// Connections refused at accept are logged at most once a second.
+    let refusalLog = RateLimitedLog()
     /// Set once shutdown starts: new connections are refused.
     let shuttingDown = ManagedAtomic<Bool>(false)
     let recordings: RecordingController
+    /// The decoder limits every connection gets, the server-wide budget in them.
+    let decoderLimits: RTMPChunkDecoder.Limits
 
     init(configuration: ServerConfiguration, logger: Logger, group: EventLoopGroup) {
         self.configuration = configuration
         self.logger = logger
+        self.connections = NIOLockedValueBox(([:], ConnectionAdmission(maxConnections: configuration.maxConnections,
+                                                                          maxPerAddress: configuration.maxConnectionsPerAddress)))
+        var limits = configuration.decoderLimits
+        limits.sharedBudget = ReassemblyBudget(limit: configuration.maxBufferedBytesTotal)
+        self.decoderLimits = limits
         var options = LiveStream.Options()
         options.gopCache = configuration.gopCache
         options.gopLimits = configuration.gopLimits
@@ -32,19 +43,24 @@ final class ServerState: Sendable {
         self.recordings = RecordingController(options: configuration.recording, registry: registry, events: events, group: group, logger: logger)
     }
 
-    func makeConnection(remote: String, channel: Channel) -> ConnectionInfo {
-        let id = nextConnectionID.loadThenWrappingIncrement(ordering: .relaxed)
+    /// A table entry for a new connection, or why it may not be served.
+    func makeConnection(remote: String, address: String, channel: Channel) -> Result<ConnectionInfo, ConnectionAdmission.Refusal> {
         counters.connectionsAccepted.wrappingIncrement(ordering: .relaxed)
-        let info = ConnectionInfo(id: id, remote: remote, channel: channel)
-        connections.withLockedValue { $0[id] = info }
-        return info
+        return connections.withLockedValue { table in
+            if let refusal = table.admission.admit(address) { return .failure(refusal) }
+            let id = nextConnectionID.loadThenWrappingIncrement(ordering: .relaxed)
+            let info = ConnectionInfo(id: id, remote: remote, address: address, channel: channel)
+            table.byID[id] = info
+            return .success(info)
+        }
     }
 
     func removeConnection(_ id: UInt64) {
         // Under the table's lock, so a snapshot counts a closing connection
         // once: in the table or in the closed totals (lifetime counters never dip).
         connections.withLockedValue { table in
-            guard let info = table.removeValue(forKey: id) else { return }
+            guard let info = table.byID.removeValue(forKey: id) else { return }
+            table.admission.release(info.address)
             counters.closedBytesIn.wrappingIncrement(by: info.bytesIn.load(ordering: .relaxed), ordering: .relaxed)
             counters.closedBytesOut.wrappingIncrement(by: info.bytesOut.load(ordering: .relaxed), ordering: .relaxed)
         }
@@ -53,16 +69,16 @@ final class ServerState: Sendable {
     /// The open connections and the bytes of the closed ones, at one instant.
     func connectionsAndClosedBytes() -> (open: [ConnectionInfo], closedIn: UInt64, closedOut: UInt64) {
         let (open, i, o) = connections.withLockedValue { table in
-            (Array(table.values), counters.closedBytesIn.load(ordering: .relaxed), counters.closedBytesOut.load(ordering: .relaxed))
+            (Array(table.byID.values), counters.closedBytesIn.load(ordering: .relaxed), counters.closedBytesOut.load(ordering: .relaxed))
         }
         return (open.sorted { $0.id < $1.id }, i, o)
     }
 
     func connection(_ id: UInt64) -> ConnectionInfo? {
-        connections.withLockedValue { $0[id] }
+        connections.withLockedValue { $0.byID[id] }
     }
 
     var allConnections: [ConnectionInfo] {
-        connections.withLockedValue { Array($0.values) }.sorted { $0.id < $1.id }
+        connections.withLockedValue { Array($0.byID.values) }.sorted { $0.id < $1.id }
     }
 }

@@ -35,6 +35,11 @@ final class StreamRegistry: Sendable {
         }
     }
 
+    /// Streams of `app` with a publisher, `key` left out (its own publish may replace one).
+    func publishedStreams(inApp app: String, excluding key: StreamKey) -> Int {
+        streams.withLockedValue { $0.values.filter { $0.key.app == app && $0.key != key && $0.hasPublisher }.count }
+    }
+
     var all: [LiveStream] {
         streams.withLockedValue { Array($0.values) }.sorted { $0.key.description < $1.key.description }
     }

@@ -97,6 +97,9 @@ struct RTMPTop: ParsableCommand {
         discussion: "Fewer, larger socket writes cost the kernel less per byte delivered, at this much more latency for every player (SRS's merged write). See docs/BENCHMARKS.md for what it saves."))
     var mergeWriteMs: Int = 0
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func validate() throws {
         if let http { guard Self.httpAddress(http) != nil else { throw ValidationError("--http wants HOST:PORT, :PORT or PORT, got '\(http)'") } }
         if let t = httpToken, t.isEmpty { throw ValidationError("--http-token must not be empty") }
@@ -136,6 +139,7 @@ struct RTMPTop: ParsableCommand {
         config.host = address.host
         config.port = address.port
         config.chunkSize = chunkSize
+        limits.apply(to: &config)
         config.healthProfile = noHealth ? nil : healthProfile
         if threads > 0 { config.eventLoopThreads = threads }
         config.mergeWriteDelay = .milliseconds(Int64(mergeWriteMs))
@@ -147,6 +151,7 @@ struct RTMPTop: ParsableCommand {
         config.recording.maxDurationSeconds = recordMaxDuration
         config.recording.maxSizeBytes = Int64(recordMaxSize) * 1_000_000
 
+        let openFiles = OpenFilesLimit.raiseToHardLimit()
         let server = RTMPServer(configuration: config, logger: logger)
         let httpServer = HTTPAPIServer(server: server)
         do {
@@ -166,6 +171,14 @@ struct RTMPTop: ParsableCommand {
             FileHandle.standardError.write(Data("rtmp-top: \(error)\n".utf8))
             server.shutdown(timeout: .milliseconds(100))
             throw ExitCode.failure
+        }
+        // Said after "listening" (the first line says where we listen). Every
+        // connection is a descriptor; recordings, the listener and the HTTP API need some too.
+        if config.maxConnections > 0, openFiles < config.maxConnections + 64 {
+            logger.warning("open files limit below --max-connections", metadata: [
+                "open_files_limit": "\(openFiles)", "max_connections": "\(config.maxConnections)",
+                "hint": "raise the hard limit (ulimit -Hn, LimitNOFILE=) or lower --max-connections",
+            ])
         }
 
         var ui: TerminalUI?

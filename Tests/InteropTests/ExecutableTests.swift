@@ -10,8 +10,8 @@ import XCTest
 final class ExecutableTests: XCTestCase {
     private var binary: String { RTMPTopProcess.binary }
 
-    private func launch(_ args: [String], in dir: URL, waitForLogLine: Bool = true) throws -> (ChildProcess, [String: String]) {
-        try RTMPTopProcess.launch(args, in: dir, waitForLogLine: waitForLogLine)
+    private func launch(_ args: [String], in dir: URL, waitForLogLine: Bool = true, shellPrefix: String? = nil) throws -> (ChildProcess, [String: String]) {
+        try RTMPTopProcess.launch(args, in: dir, waitForLogLine: waitForLogLine, shellPrefix: shellPrefix)
     }
 
     func testHeadlessRunAndCleanShutdownOnSIGTERM() throws {
@@ -41,6 +41,26 @@ final class ExecutableTests: XCTestCase {
         XCTAssertTrue(log.contains("\"msg\":\"connection accepted\""))
         XCTAssertTrue(log.contains("\"msg\":\"handshake done\""))
         XCTAssertTrue(log.contains("\"msg\":\"play\""))
+    }
+
+    /// Debian shells start programs with 1024 open files: raised to the
+    /// hard limit, or --max-connections could not be reached; a hard limit
+    /// below the cap is said in the log.
+    func testTheOpenFilesLimitIsRaisedToTheHardLimit() throws {
+        let dir = Fixtures.workDirectory(name)
+        let (p, first) = try launch(["--listen", "127.0.0.1:0", "--headless"], in: dir, shellPrefix: "ulimit -Sn 256;")
+        defer { p.signal(SIGKILL) }
+        XCTAssertEqual(first["msg"], "listening")
+        let limits = try String(contentsOfFile: "/proc/\(p.process.processIdentifier)/limits", encoding: .utf8)
+        let line = try XCTUnwrap(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        XCTAssertEqual(fields[3], fields[4], "soft = hard: \(line)")
+        XCTAssertNotEqual(fields[3], "256")
+
+        let (q, _) = try launch(["--listen", "127.0.0.1:0", "--headless", "--max-connections", "5000"], in: dir, shellPrefix: "ulimit -n 1024;")
+        defer { q.signal(SIGKILL) }
+        XCTAssertTrue(waitUntil(timeout: 5) { q.stdout.contains("\"msg\":\"open files limit below --max-connections\"") }, q.stdout)
+        XCTAssertTrue(q.stdout.contains("\"open_files_limit\":\"1024\""), q.stdout)
     }
 
     func testSIGINTAlsoExitsZero() throws {

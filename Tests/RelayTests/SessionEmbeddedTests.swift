@@ -21,7 +21,7 @@ final class SessionEmbeddedTests: XCTestCase {
         init(state: ServerState) throws {
             // Active, as an accepted socket is: a dead publisher would be evicted.
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1935)).wait()
-            let info = state.makeConnection(remote: "embedded", channel: channel)
+            let info = try state.makeConnection(remote: "embedded", address: "127.0.0.1", channel: channel).get()
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RTMPChunkDecoder()))
             try channel.pipeline.syncOperations.addHandler(RTMPSession(server: state, info: info))
             channel.pipeline.fireUserInboundEventTriggered(RTMPHandshakeEvent.completed(kind: .plain, bytesRead: 3073, bytesWritten: 3073))
