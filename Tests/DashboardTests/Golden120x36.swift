@@ -7,10 +7,10 @@ extension Golden {
         rtmp-top 0.2.0  Listen: 0.0.0.0:1935  Uptime: 1h02m
         Connections: 7  Streams: 3 (2 live, 1 waiting)  In: 8.6 Mb/s  Out: 14.6 Mb/s
         Recording to: recordings (1 active)  Received: 2.3 GiB  Sent: 1.8 GiB
-        KEY▲         STATE   VIDEO                  AUDIO                  IN       OUT PLAY DROPS REC             LIVE HISTORY
-        live/concert live    H.264 1920x1080 30fps  AAC 48kHz 2ch    6.1 Mb/s 12.2 Mb/s    2     0 ●REC 12.0 MiB 52m05s ▃▇▄▂▆▄█▆
-        live/test    live    H.264 1280x720         AAC 44.1kHz 2ch  2.5 Mb/s  2.4 Mb/s    1    12                3m05s ▆▃█▅▃▇▅▂
-        show/later   waiting -                      -                   0 b/s     0 b/s    1     0                    -
+        KEY▲         STATE   HLTH VIDEO             AUDIO                  IN       OUT PLAY DROPS REC             LIVE HISTORY
+        live/concert live    ✓    H.264 1920x1080   AAC 48kHz 2ch    6.1 Mb/s 12.2 Mb/s    2     0 ●REC 12.0 MiB 52m05s ▃▇▄▂▆▄█▆
+        live/test    live    ⚠2   H.264 1280x720    AAC 44.1kHz 2ch  2.5 Mb/s  2.4 Mb/s    1    12                3m05s ▆▃█▅▃▇▅▂
+        show/later   waiting -    -                 -                   0 b/s     0 b/s    1     0                    -
 
 
 

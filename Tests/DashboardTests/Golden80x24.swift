@@ -33,10 +33,10 @@ extension Golden {
         rtmp-top 0.2.0  Listen: 0.0.0.0:1935  Uptime: 1h02m
         Connections: 7  Streams: 3 (2 live, 1 waiting)  In: 8.6 Mb/s  Out: 14.6 Mb/s
         Recording to: recordings (1 active)  Received: 2.3 GiB  Sent: 1.8 GiB
-        KEY▲         STAT VIDEO                AUDIO                  IN PLAY DROPS REC
-        live/concert live H.264 1920x1080      AAC 48kHz 2ch    6.1 Mb/s    2     0 ●REC
-        live/test    live H.264 1280x720       AAC 44.1kHz 2ch  2.5 Mb/s    1    12
-        show/later   wait -                    -                   0 b/s    1     0
+        KEY▲         STAT HLTH VIDEO           AUDIO                  IN PLAY DROPS REC
+        live/concert live ✓    H.264 1920x1080 AAC 48kHz 2ch    6.1 Mb/s    2     0 ●REC
+        live/test    live ⚠2   H.264 1280x720  AAC 44.1kHz 2ch  2.5 Mb/s    1    12
+        show/later   wait -    -               -                   0 b/s    1     0
 
 
 
@@ -141,9 +141,9 @@ extension Golden {
         rtmp-top 0.2.0  Listen: 0.0.0.0:1935  Uptime: 1h02m
         Connections: 7  Streams: 3 (2 live, 1 waiting)  In: 8.6 Mb/s  Out: 14.6 Mb/s
         Recording to: recordings (1 active)  Received: 2.3 GiB  Sent: 1.8 GiB
-        KEY▲         STAT VIDEO                AUDIO                  IN PLAY DROPS REC
-        live/concert live H.264 1920x1080      AAC 48kHz 2ch    6.1 Mb/s    2     0 ●REC
-        live/test    live H.264 1280x720       AAC 44.1kHz 2ch  2.5 Mb/s    1    12
+        KEY▲         STAT HLTH VIDEO           AUDIO                  IN PLAY DROPS REC
+        live/concert live ✓    H.264 1920x1080 AAC 48kHz 2ch    6.1 Mb/s    2     0 ●REC
+        live/test    live ⚠2   H.264 1280x720  AAC 44.1kHz 2ch  2.5 Mb/s    1    12
 
 
 
@@ -168,10 +168,10 @@ extension Golden {
         rtmp-top 0.2.0  Listen: 0.0.0.0:1935  Uptime: 1h02m
         Connections: 7  Streams: 3 (2 live, 1 waiting)  In: 8.6 Mb/s  Out: 14.6 Mb/s
         Recording to: recordings (1 active)  Received: 2.3 GiB  Sent: 1.8 GiB
-        KEY^         STAT VIDEO                AUDIO                  IN PLAY DROPS REC
-        live/concert live H.264 1920x1080      AAC 48kHz 2ch    6.1 Mb/s    2     0 *REC
-        live/test    live H.264 1280x720       AAC 44.1kHz 2ch  2.5 Mb/s    1    12
-        show/later   wait -                    -                   0 b/s    1     0
+        KEY^         STAT HLTH VIDEO           AUDIO                  IN PLAY DROPS REC
+        live/concert live ok   H.264 1920x1080 AAC 48kHz 2ch    6.1 Mb/s    2     0 *REC
+        live/test    live !2   H.264 1280x720  AAC 44.1kHz 2ch  2.5 Mb/s    1    12
+        show/later   wait -    -               -                   0 b/s    1     0
 
 
 
@@ -222,10 +222,10 @@ extension Golden {
         rtmp-top 0.2.0  Listen: 0.0.0.0:1935  Uptime: 1h02m
         Connections: 7  Streams: 3 (2 live, 1 waiting)  In: 8.6 Mb/s  Out: 14.6 Mb/s
         Recording to: recordings (1 active)  Received: 2.3 GiB  Sent: 1.8 GiB
-        KEY▲         STAT VIDEO                AUDIO                  IN PLAY DROPS REC
-        live/concert live H.264 1920x1080      AAC 48kHz 2ch    6.1 Mb/s    2     0 ●REC
-        live/test    live H.264 1280x720       AAC 44.1kHz 2ch  2.5 Mb/s    1    12
-        show/later   wait -                    -                   0 b/s    1     0
+        KEY▲         STAT HLTH VIDEO           AUDIO                  IN PLAY DROPS REC
+        live/concert live ✓    H.264 1920x1080 AAC 48kHz 2ch    6.1 Mb/s    2     0 ●REC
+        live/test    live ⚠2   H.264 1280x720  AAC 44.1kHz 2ch  2.5 Mb/s    1    12
+        show/later   wait -    -               -                   0 b/s    1     0
 
 
 
