@@ -53,17 +53,17 @@ extension Golden {
         Record   ●REC 12.0 MiB 16s  recordings/live_concert-20231114-211112.flv
         Bitrate  ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆  peak 6.1 Mb/s
 
+
+        Health   ✓ no findings (profile generic)
+        Figures  GOP 2.0 s (2.0-2.0 s, mean 2.0 s, 60 frames)  30fps (declared 30fps)  pace 1.00x  A/V +23 ms  jitter 0.4 ms
+        Keyframe ·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█  30 in the last 60s
+        Video in ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆  peak 5.8 Mb/s
+        Audio in ▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅  peak 317 kb/s
+
         ROLE      ID ADDRESS              CLIENT                          CONNECTED     BYTES   BITRATE     QUEUE  MSGS DROPS
         publisher  3 192.168.1.20:50432   FMLE/3.0 (compatible; FMSc/1.0)    52m10s   2.2 GiB  6.1 Mb/s         -     -     0
         player     7 192.168.1.31:61001   LNX 9,0,124,2                      40m00s   1.7 GiB  6.1 Mb/s  46.9 KiB    12     0
         player     9 [2001:db8::42]:53211 Lavf61.7.100                        1m05s  47.3 MiB  6.1 Mb/s       0 B     0     0
-
-
-
-
-
-
-
 
 
 

@@ -115,17 +115,17 @@ extension Golden {
         Record   ●REC 12.0 MiB 16s  recordings/live_concert-20231114-211112.flv
         Bitrate  ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆  peak 6.1 Mb/s
 
+
+        Health   ✓ no findings (profile generic)
+        Figures  GOP 2.0 s (2.0-2.0 s, mean 2.0 s, 60 frames)  30fps (declared 30fps)  pace 1.00x  A/V +23 ms  jitter 0.4 ms
+        Keyframe ·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█  30 in the last 60s
+        Video in ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆  peak 5.8 Mb/s
+        Audio in ▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅  peak 317 kb/s
+
         ROLE      ID ADDRESS              CLIENT                          CONNECTED     BYTES   BITRATE     QUEUE  MSGS DROPS
         publisher  3 192.168.1.20:50432   FMLE/3.0 (compatible; FMSc/1.0)    52m10s   2.2 GiB  6.1 Mb/s         -     -     0
         player     7 192.168.1.31:61001   LNX 9,0,124,2                      40m00s   1.7 GiB  6.1 Mb/s  46.9 KiB    12     0
         player     9 [2001:db8::42]:53211 Lavf61.7.100                        1m05s  47.3 MiB  6.1 Mb/s       0 B     0     0
-
-
-
-
-
-
-
 
 
 
@@ -216,17 +216,17 @@ extension Golden {
         Traffic  in 2.5 Mb/s  out 2.4 Mb/s  received 55.1 MiB  players 1  drops 12  GOP cache 60 frames, 1.2 MiB
         Record   not recording  (r starts)
         Bitrate  ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃  peak 2.5 Mb/s
+        Health   ⚠ 2 faults, 1 note (profile generic)
+                 ⚠ keyframe_interval  keyframe every 12.0 s (at most 10.0 s)  2m05s ago
+                 ⚠ av_interleave  audio is 1.2 s ahead of video as they arrive  40s ago, last 12s ago  +1 more
+        Figures  GOP 12.0 s (2.0-12.0 s, mean 12.0 s, 359 frames)  29.97fps (declared 29.97fps)  pace 1.00x  A/V +23 ms  jitter 0.4 ms
+        Keyframe ···········█···········█···········█···········█···········█  5 in the last 60s
+        Video in                                         ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃  peak 2.4 Mb/s
+        Audio in                                         ▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅  peak 130 kb/s
 
         ROLE      ID ADDRESS         CLIENT       CONNECTED     BYTES   BITRATE     QUEUE  MSGS DROPS
         publisher  5 127.0.0.1:51000 Lavf61.7.100     3m06s  55.1 MiB  2.5 Mb/s         -     -     0
         player     8 127.0.0.1:5555  Lavf61.7.100     2m00s  34.4 MiB  2.4 Mb/s 256.0 KiB    80    12
-
-
-
-
-
-
-
 
 
 

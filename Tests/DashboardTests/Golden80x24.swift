@@ -66,12 +66,12 @@ extension Golden {
         Traffic  in 6.1 Mb/s  out 12.2 Mb/s  received 2.2 GiB  players 2  drops 0  GOP …
         Record   ●REC 12.0 MiB 16s  recordings/live_concert-20231114-211112.flv
         Bitrate  ▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆  peak 6.1 Mb/s
+        Health   ✓ no findings (profile generic)
 
         ROLE  ID ADDRESS              CLIENT             BYTES   BITRATE     QUEUE DROPS
         pub    3 192.168.1.20:50432   FMLE/3.0 (com…   2.2 GiB  6.1 Mb/s         -     0
         play   7 192.168.1.31:61001   LNX 9,0,124,2    1.7 GiB  6.1 Mb/s  46.9 KiB     0
         play   9 [2001:db8::42]:53211 Lavf61.7.100    47.3 MiB  6.1 Mb/s       0 B     0
-
 
 
         ─ Events ───────────────────────────────────────────────────────────────────────
@@ -120,11 +120,11 @@ extension Golden {
         Traffic  in 2.5 Mb/s  out 2.4 Mb/s  received 55.1 MiB  players 1  drops 12  GOP…
         Record   not recording  (r starts)
         Bitrate  ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃  peak 2.5 Mb/s
+        Health   ⚠ keyframe_interval  keyframe every 12.0 s (at most 10.0 s)  2m05s ago…
 
         ROLE  ID ADDRESS         CLIENT         TIME     BYTES   BITRATE     QUEUE DROPS
         pub    5 127.0.0.1:51000 Lavf61.7.100  3m06s  55.1 MiB  2.5 Mb/s         -     0
         play   8 127.0.0.1:5555  Lavf61.7.100  2m00s  34.4 MiB  2.4 Mb/s 256.0 KiB    12
-
 
 
 
@@ -201,12 +201,12 @@ extension Golden {
         Traffic  in 6.1 Mb/s  out 12.2 Mb/s  received 2.2 GiB  players 2  drops 0  GOP ~
         Record   *REC 12.0 MiB 16s  recordings/live_concert-20231114-211112.flv
         Bitrate  *-.+-#+:*=:*-.+-#+:*=:*-.+-#+:*=:*-.+-#+:*=:*-.+-#+  peak 6.1 Mb/s
+        Health   ok no findings (profile generic)
 
         ROLE  ID ADDRESS              CLIENT             BYTES   BITRATE     QUEUE DROPS
         pub    3 192.168.1.20:50432   FMLE/3.0 (com~   2.2 GiB  6.1 Mb/s         -     0
         play   7 192.168.1.31:61001   LNX 9,0,124,2    1.7 GiB  6.1 Mb/s  46.9 KiB     0
         play   9 [2001:db8::42]:53211 Lavf61.7.100    47.3 MiB  6.1 Mb/s       0 B     0
-
 
 
         - Events -----------------------------------------------------------------------
