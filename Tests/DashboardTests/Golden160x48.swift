@@ -50,7 +50,7 @@ extension Golden {
 
 
 
-        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  p Play  u URL  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
         """
 
     static let streams160x48 = """
@@ -101,7 +101,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  p Play  u URL  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
         """
 
     static let detail160x48 = """
@@ -152,7 +152,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1 Help  Esc Back  r Rec  F9/k Kick  l Log  F10/q Quit
+        F1 Help  Esc Back  p Play  u URL  r Rec  F9/k Kick  l Log  F10/q Quit
         """
 
     static let help160x48 = """
@@ -169,27 +169,27 @@ extension Golden {
 
 
 
-
-
-                                                     ┌─ rtmp-top keys ───────────────────────────────────────────────────┐
-                                                     │ Up Down PgUp PgDn  select a stream (a connection in detail)       │
-                                                     │ Home End           first / last row                               │
-                                                     │ Enter              open the selected stream's detail              │
-                                                     │ Esc                back; clears the filter; closes this help      │
-                                                     │ r                  start / stop recording the stream              │
-                                                     │ k F9               kick: the publisher (detail: the selected row) │
-                                                     │ y / other key      confirm / cancel a kick                        │
-                                                     │ s                  sort: key, bitrate, players, drops, live time  │
-                                                     │ /                  filter streams by key, address or client       │
-                                                     │ l                  show / hide the event log                      │
-                                                     │ ? F1 h             this help                                      │
-                                                     │ q F10              quit (recordings are finalised)                │
-                                                     │ mouse click        select a row                                   │
-                                                     │                                                                   │
-                                                     │ Sorted by key. States: live = publishing,                         │
-                                                     │ waiting = players but no publisher, idle = neither.               │
-                                                     └───────────────────────────────────────────────────────────────────┘
-
+                                                  ┌─ rtmp-top keys ──────────────────────────────────────────────────────────┐
+                                                  │ Up Down PgUp PgDn  select a stream (a connection in detail)              │
+                                                  │ Home End           first / last row                                      │
+                                                  │ Enter              open the selected stream's detail                     │
+                                                  │ Esc                back; clears the filter; closes this help             │
+                                                  │ p                  play the stream in ffplay (its log beside rtmp-top's) │
+                                                  │ u                  show its publish and play URLs, copy the play URL     │
+                                                  │ r                  start / stop recording the stream                     │
+                                                  │ k F9               kick: the publisher (detail: the selected row)        │
+                                                  │ y / other key      confirm / cancel a kick                               │
+                                                  │ s                  sort: key, bitrate, players, drops, live time         │
+                                                  │ /                  filter streams by key, address or client              │
+                                                  │ l                  show / hide the event log                             │
+                                                  │ ? F1 h             this help                                             │
+                                                  │ q F10              quit (recordings are finalised)                       │
+                                                  │ mouse click        select a row                                          │
+                                                  │                                                                          │
+                                                  │ Sorted by key. States: live = publishing,                                │
+                                                  │ waiting = players but no publisher, idle = neither.                      │
+                                                  │ HEALTH: ✓ no fault, ⚠N faults (the detail lists them).                   │
+                                                  └──────────────────────────────────────────────────────────────────────────┘
 
         ─ Events ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
         21:11:15 listening on 0.0.0.0:1935

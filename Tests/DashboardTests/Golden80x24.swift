@@ -26,7 +26,7 @@ extension Golden {
 
 
 
-        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  p Play  u URL  r Rec  F9/k Kick  / Filter  F10/q Quit
         """
 
     static let streams80x24 = """
@@ -53,7 +53,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  p Play  u URL  r Rec  F9/k Kick  / Filter  F10/q Quit
         """
 
     static let detail80x24 = """
@@ -80,32 +80,32 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1 Help  Esc Back  r Rec  F9/k Kick  l Log  F10/q Quit
+        F1 Help  Esc Back  p Play  u URL  r Rec  F9/k Kick  l Log  F10/q Quit
         """
 
     static let help80x24 = """
         rtmp-top 0.2.0  Listen: 0.0.0.0:1935  Uptime: 1h02m
-        Connections: 7  Streams: 3 (2 live, 1 waiting)  In: 8.6 Mb/s  Out: 14.6 Mb/s
-        Recording to: recordings (1 active)  Received: 2.3 GiB  Sent: 1.8 GiB
-        KEY▲ ┌─ rtmp-top keys ───────────────────────────────────────────────────┐S REC
-        live/│ Up Down PgUp PgDn  select a stream (a connection in detail)       │0 ●REC
-        live/│ Home End           first / last row                               │2
-        show/│ Enter              open the selected stream's detail              │0
-             │ Esc                back; clears the filter; closes this help      │
-             │ r                  start / stop recording the stream              │
-             │ k F9               kick: the publisher (detail: the selected row) │
-             │ y / other key      confirm / cancel a kick                        │
-             │ s                  sort: key, bitrate, players, drops, live time  │
-             │ /                  filter streams by key, address or client       │
-             │ l                  show / hide the event log                      │
-             │ ? F1 h             this help                                      │
-             │ q F10              quit (recordings are finalised)                │
-             │ mouse click        select a row                                   │
-        ─ Eve│                                                                   │──────
-        22:11│ Sorted by key. States: live = publishing,                         │
-        22:12│ waiting = players but no publisher, idle = neither.               │
-        22:12└───────────────────────────────────────────────────────────────────┘
-        22:13:03 recording live/concert
+        Co┌─ rtmp-top keys ──────────────────────────────────────────────────────────┐
+        Re│ Up Down PgUp PgDn  select a stream (a connection in detail)              │
+        KE│ Home End           first / last row                                      │C
+        li│ Enter              open the selected stream's detail                     │EC
+        li│ Esc                back; clears the filter; closes this help             │
+        sh│ p                  play the stream in ffplay (its log beside rtmp-top's) │
+          │ u                  show its publish and play URLs, copy the play URL     │
+          │ r                  start / stop recording the stream                     │
+          │ k F9               kick: the publisher (detail: the selected row)        │
+          │ y / other key      confirm / cancel a kick                               │
+          │ s                  sort: key, bitrate, players, drops, live time         │
+          │ /                  filter streams by key, address or client              │
+          │ l                  show / hide the event log                             │
+          │ ? F1 h             this help                                             │
+          │ q F10              quit (recordings are finalised)                       │
+          │ mouse click        select a row                                          │
+        ─ │                                                                          │──
+        22│ Sorted by key. States: live = publishing,                                │
+        22│ waiting = players but no publisher, idle = neither.                      │
+        22│ HEALTH: ✓ no fault, ⚠N faults (the detail lists them).                   │
+        22└──────────────────────────────────────────────────────────────────────────┘
         22:13:17 player 8 dropped 12 frames
         Esc Close help
         """
@@ -188,7 +188,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  p Play  u URL  r Rec  F9/k Kick  / Filter  F10/q Quit
         """
 
     static let detailASCII80x24 = """
@@ -215,7 +215,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1 Help  Esc Back  r Rec  F9/k Kick  l Log  F10/q Quit
+        F1 Help  Esc Back  p Play  u URL  r Rec  F9/k Kick  l Log  F10/q Quit
         """
 
     static let logHidden80x24 = """
@@ -242,6 +242,6 @@ extension Golden {
 
 
 
-        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  p Play  u URL  r Rec  F9/k Kick  / Filter  F10/q Quit
         """
 }
