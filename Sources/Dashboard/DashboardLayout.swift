@@ -61,6 +61,7 @@ struct DashboardLayout: Equatable {
             let count = rows >= 12 ? DetailView.summaryLines : (rows >= 5 ? 1 : 0)
             summary = top..<(top + count)
             top += count
+            health = top..<top
             if count > 1 {
                 // What is left once the table has its blank row, header and three rows.
                 let room = bottom - top - DetailView.roomForSpacing

@@ -61,7 +61,7 @@ enum SampleSnapshots {
         figures.keyframeIntervalMin = min(2, gop)
         figures.keyframeIntervalMax = gop
         figures.keyframeIntervalMean = gop
-        figures.keyframeIntervalFrames = Int(gop * fps)
+        figures.keyframeIntervalFrames = (gop * fps).isFinite ? Int(gop * fps) : nil
         figures.measuredFrameRate = fps
         figures.declaredFrameRate = fps
         figures.frameIntervalJitterMs = 0.4
