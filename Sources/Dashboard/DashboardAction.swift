@@ -7,4 +7,11 @@ public enum DashboardAction: Sendable, Equatable {
     case toggleRecording(streamKey: String)
     /// Disconnect this connection (the id captured when `k` was pressed).
     case kick(connectionID: UInt64)
+    /// Open `url` (the stream's play URL) in ffplay, started so that it
+    /// outlives the dashboard. The app says how that went in a message
+    /// (`DashboardController.show(message:at:)`).
+    case play(streamKey: String, url: String)
+    /// Put `text` on the terminal's clipboard (OSC 52): the Terminal layer
+    /// does it itself, since only it writes to the terminal.
+    case copyToClipboard(String)
 }

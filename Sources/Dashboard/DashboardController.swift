@@ -4,7 +4,8 @@ import Relay
 /// Turns key presses into state changes and `DashboardAction`s. Pure: it
 /// reads the snapshot it is given and returns what the app should do; the
 /// app performs the actions (stop, record, kick) through the server's
-/// control API.
+/// control API, starts ffplay or sets the clipboard, and may hand back a
+/// message about how that went (`show(message:at:)`).
 ///
 /// Order of precedence for a key: a pending y/n confirmation takes it, then
 /// an open help overlay (any key closes it), then filter editing (keys are
@@ -103,6 +104,10 @@ public struct DashboardController: Sendable {
             state.isEditingFilter = true
         case .char("r"), .char("R"):
             return toggleRecording(snapshot: snapshot)
+        case .char("p"), .char("P"):
+            return play(snapshot: snapshot)
+        case .char("u"), .char("U"):
+            return showURLs(snapshot: snapshot)
         case .char("k"), .char("K"), .f9:
             askToKick(snapshot: snapshot)
         case .enter:
@@ -173,6 +178,27 @@ public struct DashboardController: Sendable {
         }
         setStatus(stream.isRecording ? "Stopping recording of \(stream.key)" : "Recording \(stream.key)", at: snapshot.takenAt)
         return [.toggleRecording(streamKey: stream.key)]
+    }
+
+    private mutating func play(snapshot: ServerSnapshot) -> [DashboardAction] {
+        guard let stream = streamForURLs(in: snapshot) else { return [] }
+        setStatus("Starting ffplay for \(stream.key)", at: snapshot.takenAt)
+        return [.play(streamKey: stream.key, url: StreamURL.of(stream, listenAddress: snapshot.listenAddress))]
+    }
+
+    /// RTMP publishes and plays at one URL; both are named so nobody has to know that.
+    private mutating func showURLs(snapshot: ServerSnapshot) -> [DashboardAction] {
+        guard let stream = streamForURLs(in: snapshot) else { return [] }
+        let url = StreamURL.of(stream, listenAddress: snapshot.listenAddress)
+        setStatus("publish \(url)  play \(url)", at: snapshot.takenAt)
+        return [.copyToClipboard(url)]
+    }
+
+    /// The stream `p` and `u` act on, or nil after saying why there is none.
+    private mutating func streamForURLs(in snapshot: ServerSnapshot) -> StreamSnapshot? {
+        if let stream = currentStream(in: snapshot) { return stream }
+        setStatus(state.view == .streams ? "No stream selected" : "The stream has gone", at: snapshot.takenAt)
+        return nil
     }
 
     private mutating func askToKick(snapshot: ServerSnapshot) {
@@ -310,6 +336,13 @@ public struct DashboardController: Sendable {
             let streams = visible(in: snapshot)
             return state.selectedStreamPosition(in: streams).map { streams[$0] }
         }
+    }
+
+    /// Shows what came of an action (`ffplay started …`, `ffplay not found …`)
+    /// on the message line, as a key's own feedback is shown. `now` is the
+    /// time of the snapshot the app last handed in.
+    public mutating func show(message: String, at now: Date) {
+        setStatus(message, at: now)
     }
 
     private mutating func setStatus(_ text: String, at now: Date) {

@@ -7,9 +7,12 @@ import Foundation
 struct DashboardLayout: Equatable {
     /// Server summary lines at the top (3, 1 or none on tiny screens).
     var header: Range<Int>
-    /// The detail view's stream summary (empty in the streams view); a blank
-    /// row follows it when the height allows.
+    /// The detail view's stream summary (empty in the streams view).
     var summary: Range<Int>
+    /// The detail view's health pane under the summary: `HealthPane.lines`
+    /// rows when the table keeps its room, one row when only that fits,
+    /// else none; a blank row follows when the height allows.
+    var health: Range<Int>
     /// The column titles of the streams or connections table.
     var tableHeaderRow: Int?
     /// One row per stream or connection.
@@ -22,7 +25,7 @@ struct DashboardLayout: Equatable {
 
     /// Everything between the header and the log.
     var content: Range<Int> {
-        let lower = summary.isEmpty ? (tableHeaderRow ?? tableBody.lowerBound) : summary.lowerBound
+        let lower = !summary.isEmpty ? summary.lowerBound : (!health.isEmpty ? health.lowerBound : (tableHeaderRow ?? tableBody.lowerBound))
         return lower..<tableBody.upperBound
     }
 
@@ -52,11 +55,20 @@ struct DashboardLayout: Equatable {
         }
 
         summary = top..<top
+        health = top..<top
         if case .detail = state.view {
             let rows = bottom - top
             let count = rows >= 12 ? DetailView.summaryLines : (rows >= 5 ? 1 : 0)
             summary = top..<(top + count)
             top += count
+            health = top..<top
+            if count > 1 {
+                // What is left once the table has its blank row, header and three rows.
+                let room = bottom - top - DetailView.roomForSpacing
+                let lines = room >= HealthPane.lines ? HealthPane.lines : (room >= 1 ? 1 : 0)
+                health = top..<(top + lines)
+                top += lines
+            }
             // A blank row keeps the summary's last line off the table header.
             if count > 1 && bottom - top >= DetailView.roomForSpacing { top += 1 }
         }

@@ -1,13 +1,27 @@
 import Relay
 
 /// One stream up close: a summary (codecs, traffic, recording, bitrate
-/// history) above a table of its publisher and every player.
+/// history) and its health (`HealthPane`) above a table of its publisher
+/// and every player.
 enum DetailView {
     /// Rows of summary above the table when there is room for them.
     static let summaryLines = 6
     /// Rows the table needs below the summary before a blank row is spent
     /// between them: the blank row, the table's header and three rows.
     static let roomForSpacing = 5
+    /// The summary's and the health pane's labels ("Traffic  ") take this many columns.
+    static let labelWidth = 9
+
+    static func label(_ text: String, _ theme: Theme) -> TextRun {
+        TextRun(text.padding(to: labelWidth), theme.label)
+    }
+
+    /// Cells of the one-second-per-cell lines (bitrate sparklines, keyframe
+    /// strip): the last minute, less on a narrow screen, with room for a
+    /// label before and a short figure after.
+    static func sparklineWidth(screenWidth: Int) -> Int {
+        max(0, min(60, screenWidth - labelWidth - 20))
+    }
 
     static func draw(_ context: RenderContext, streamKey: String, into screen: inout Screen) {
         let layout = context.layout
@@ -18,6 +32,7 @@ enum DetailView {
             return
         }
         drawSummary(stream, context, into: &screen)
+        HealthPane.draw(stream, context, rows: layout.health, into: &screen)
 
         let connections = DashboardState.connections(of: stream)
         let columns = columns(context, connections: connections)
@@ -40,7 +55,7 @@ enum DetailView {
     static func drawSummary(_ stream: StreamSnapshot, _ context: RenderContext, into screen: inout Screen) {
         let theme = context.theme
         let state = StreamState(stream)
-        func label(_ text: String) -> TextRun { TextRun(text.padding(to: 9), theme.label) }
+        func label(_ text: String) -> TextRun { Self.label(text, theme) }
 
         var title = [label("Stream"), TextRun(stream.key, theme.value), TextRun("  ", theme.plain),
                      TextRun(state.rawValue, state == .live ? theme.live : (state == .waiting ? theme.waiting : theme.idle))]
@@ -107,7 +122,7 @@ enum DetailView {
             record += [TextRun("not recording", theme.plain), TextRun("  (r starts)", theme.muted)]
         }
 
-        let sparkWidth = max(0, min(60, screen.width - 9 - 20))
+        let sparkWidth = sparklineWidth(screenWidth: screen.width)
         let peak = stream.bitrateHistory.suffix(60).filter(\.isFinite).max() ?? 0
         let history = [label("Bitrate"), TextRun(Sparkline.text(stream.bitrateHistory, width: sparkWidth, levels: context.glyphs.levels), theme.sparkline),
                        TextRun("  peak \(Format.bitrate(peak))", theme.muted)]

@@ -2,7 +2,7 @@
 /// commands to publish to and play from this server, ready to copy.
 enum GettingStartedView {
     static func draw(_ context: RenderContext, rows: Range<Int>, into screen: inout Screen) {
-        let base = "rtmp://\(connectableAddress(context.snapshot.listenAddress))/live/test"
+        let base = StreamURL.of(app: "live", name: "test", listenAddress: context.snapshot.listenAddress)
         let publish = "ffmpeg -re -i FILE -c copy -f flv \(base)"
         let play = "ffplay \(base)"
         let theme = context.theme
@@ -23,26 +23,5 @@ enum GettingStartedView {
             let indent = DisplayWidth.of(line.run.text) + line.indent <= screen.width ? line.indent : 0
             screen.put(line.run.text, x: indent, y: y, style: line.run.style)
         }
-    }
-
-    /// The listen address as a client would dial it: a wildcard address
-    /// (0.0.0.0, ::, empty) means "this machine", so 127.0.0.1.
-    static func connectableAddress(_ listenAddress: String) -> String {
-        var host: Substring
-        var port: Substring
-        if listenAddress.hasPrefix("["), let close = listenAddress.firstIndex(of: "]") {
-            host = listenAddress[listenAddress.index(after: listenAddress.startIndex)..<close]
-            port = listenAddress[listenAddress.index(after: close)...]
-            guard port.hasPrefix(":") else { return listenAddress }
-            port = port.dropFirst()
-        } else if let colon = listenAddress.lastIndex(of: ":") {
-            host = listenAddress[..<colon]
-            port = listenAddress[listenAddress.index(after: colon)...]
-        } else {
-            return listenAddress
-        }
-        if ["", "0.0.0.0", "::", "*", "0:0:0:0:0:0:0:0"].contains(host) { host = "127.0.0.1" }
-        let shownHost = host.contains(":") ? "[\(host)]" : String(host)
-        return "\(shownHost):\(port)"
     }
 }

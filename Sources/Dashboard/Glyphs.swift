@@ -13,6 +13,15 @@ struct Glyphs {
     let recordingDot: String
     let ascending: String
     let descending: String
+    /// A stream with no health fault (HEALTH column, health pane).
+    let healthy: String
+    /// Before a fault's count or a fault finding.
+    let fault: String
+    /// Before an informational finding (a note, not a fault).
+    let note: String
+    /// A second of the keyframe strip that had a keyframe, and one that had none.
+    let keyframe: String
+    let noKeyframe: String
 
     init(unicode: Bool) {
         if unicode {
@@ -26,6 +35,11 @@ struct Glyphs {
             recordingDot = "●"
             ascending = "▲"
             descending = "▼"
+            healthy = "✓"
+            fault = "⚠"
+            note = "·"
+            keyframe = "█"
+            noKeyframe = "·"
         } else {
             horizontal = "-"
             vertical = "|"
@@ -37,6 +51,11 @@ struct Glyphs {
             recordingDot = "*"
             ascending = "^"
             descending = "v"
+            healthy = "ok"
+            fault = "!"
+            note = "i"
+            keyframe = "|"
+            noKeyframe = "."
         }
     }
 }

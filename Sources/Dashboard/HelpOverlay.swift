@@ -6,6 +6,8 @@ enum HelpOverlay {
         ("Home End", "first / last row"),
         ("Enter", "open the selected stream's detail"),
         ("Esc", "back; clears the filter; closes this help"),
+        ("p", "play the stream in ffplay (its log beside rtmp-top's)"),
+        ("u", "show its publish and play URLs, copy the play URL"),
         ("r", "start / stop recording the stream"),
         ("k F9", "kick: the publisher (detail: the selected row)"),
         ("y / other key", "confirm / cancel a kick"),
@@ -24,6 +26,7 @@ enum HelpOverlay {
         let footnotes = [
             "Sorted by \(context.state.sort.title). States: live = publishing,",
             "waiting = players but no publisher, idle = neither.",
+            "HEALTH: \(glyphs.healthy) no fault, \(glyphs.fault)N faults (the detail lists them).",
         ]
         let contentWidth = max(entries.map { keyWidth + 2 + DisplayWidth.of($0.action) }.max() ?? 0,
                                footnotes.map { DisplayWidth.of($0) }.max() ?? 0)

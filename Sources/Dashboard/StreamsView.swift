@@ -2,12 +2,13 @@ import Relay
 
 /// The main view: one row per stream, htop style.
 ///
-/// At 80 columns: key, state, video, audio, bitrate in, players, drops and
-/// the recording mark. Wider terminals add, in this order, the full state
-/// title, bitrate out, a compact sparkline of the last minute's bitrate, the
-/// recording size, live time, wider codec columns, a longer sparkline, the
-/// full "PLAYERS" title, the publisher (address and client), then the rest
-/// goes to the sparkline, publisher and key; 120 columns show all but the
+/// At 80 columns: key, state, health (`✓`, `⚠N` faults, `-`), video, audio,
+/// bitrate in, players, drops and the recording mark. Wider terminals add,
+/// in this order, the full state title, bitrate out, a compact sparkline of
+/// the last minute's bitrate, the recording size, live time, wider codec
+/// columns (the frame rate), a longer sparkline, the full "PLAYERS" and
+/// "HEALTH" titles, the publisher (address and client), then the rest goes
+/// to the sparkline, publisher and key; 120 columns show all but the
 /// publisher, 160 show everything.
 ///
 /// A stream without a publisher shows `-` for its codecs and 0 b/s in: the
@@ -54,10 +55,10 @@ enum StreamsView {
     static func columnLayout(_ columns: [TableColumn<StreamSnapshot>], width: Int) -> ColumnLayout {
         ColumnLayout(
             columns: columns, totalWidth: width,
-            dropOrder: ["audio", "video", "rec", "drops", "players", "state", "in"],
+            dropOrder: ["audio", "video", "rec", "drops", "health", "players", "state", "in"],
             growth: [
                 .widen("key", upTo: 16), .widen("state"), .add("out"), .add("spark"), .widen("rec"), .add("live"),
-                .widen("video"), .widen("audio"), .widen("spark", upTo: 12), .widen("players"), .add("publisher"),
+                .widen("video"), .widen("audio"), .widen("spark", upTo: 12), .widen("players"), .widen("health"), .add("publisher"),
                 .widen("publisher", upTo: 28), .widen("spark", upTo: 30), .widen("key", upTo: 32), .widen("publisher"),
                 .widen("spark"), .widen("key"),
             ])
@@ -98,12 +99,17 @@ enum StreamsView {
                 let style = state == .live ? theme.live : (state == .waiting ? theme.waiting : theme.idle)
                 return (width >= 7 ? state.rawValue : state.shortName, style)
             },
+            // Narrow on purpose (✓, ⚠N or -): at 80 columns every other column still fits.
+            TableColumn(id: "health", title: "HEALTH", shortTitle: "HLTH", minWidth: 4, maxWidth: 6) { stream, _ in
+                HealthMark.of(stream, glyphs: glyphs, theme: theme)
+            },
             TableColumn(id: "publisher", title: "PUBLISHER", minWidth: 15, maxWidth: widest(streams.map(publisherText), 15, 48),
                         required: false) { stream, _ in
                 (publisherText(stream), theme.plain)
             },
-            TableColumn(id: "video", title: "VIDEO", minWidth: 20,
-                        maxWidth: widest(streams.map { videoText($0) }, 20, 30)) { stream, width in
+            // 15 holds "H.264 1920x1080"; the frame rate comes with width.
+            TableColumn(id: "video", title: "VIDEO", minWidth: 15,
+                        maxWidth: widest(streams.map { videoText($0) }, 15, 30)) { stream, width in
                 // Losing the frame rate reads better than "1920x1080 30f…".
                 let full = videoText(stream)
                 return (DisplayWidth.of(full) <= width ? full : videoText(stream, frameRate: false), theme.plain)

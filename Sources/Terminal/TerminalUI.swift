@@ -60,14 +60,18 @@ public final class TerminalUI: @unchecked Sendable {
     }
 
     /// Polls snapshots and keys until `q`, F10 or `requestStop()`; restores
-    /// the terminal before returning.
-    public func run(snapshot: () -> ServerSnapshot, perform: (DashboardAction) -> Void) {
+    /// the terminal before returning. `perform` carries out the other
+    /// actions but `copyToClipboard` (this layer writes to the terminal) and
+    /// may return a message for the dashboard's message line.
+    public func run(snapshot: () -> ServerSnapshot, perform: (DashboardAction) -> String?) {
         defer { close() }
         var controller = DashboardController()
         let renderOptions = RenderOptions(unicode: options.unicode, color: painter.colors, utcOffsetSeconds: TimeZone.current.secondsFromGMT())
         let frameNanos = UInt64(1_000_000_000 / max(1, options.framesPerSecond))
         var lastDraw: UInt64 = 0
         var dirty = true
+        // Written after the next frame, so it never lands inside ncurses' output.
+        var clipboard: String?
         let win = cn_stdscr()
         while !stopRequested.load(ordering: .relaxed) {
             let now = DispatchTime.now().uptimeNanoseconds
@@ -78,16 +82,27 @@ public final class TerminalUI: @unchecked Sendable {
                 controller.sync(with: snap, screenHeight: height)
                 DashboardRenderer.render(snap, state: controller.state, into: &screen, options: renderOptions)
                 painter.paint(screen, on: win)
+                if let text = clipboard {
+                    TerminalClipboard.copy(text)
+                    clipboard = nil
+                }
                 lastDraw = now
                 dirty = false
             }
             guard let key = readKey(win) else { continue }
             dirty = true
             if case .resize = key { continue }
-            let actions = controller.handle(key, snapshot: snapshot(), screenHeight: Int(cn_getmaxy(win)))
+            let snap = snapshot()
+            let actions = controller.handle(key, snapshot: snap, screenHeight: Int(cn_getmaxy(win)))
             for action in actions {
-                if action == .quit { return }
-                perform(action)
+                switch action {
+                case .quit:
+                    return
+                case .copyToClipboard(let text):
+                    clipboard = text
+                default:
+                    if let message = perform(action) { controller.show(message: message, at: snap.takenAt) }
+                }
             }
         }
     }

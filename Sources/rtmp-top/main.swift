@@ -215,8 +215,11 @@ struct RTMPTop: ParsableCommand {
 
         if let ui {
             let logger = logger
+            // ffplay's log goes beside rtmp-top's.
+            let logDirectory = (logFile as NSString).deletingLastPathComponent
             let thread = Thread {
-                ui.run(snapshot: { server.snapshot() }, perform: { action in Self.perform(action, on: server, logger: logger) })
+                ui.run(snapshot: { server.snapshot() },
+                       perform: { action in Self.perform(action, on: server, logger: logger, logDirectory: logDirectory) })
                 server.shutdown()
                 Glibc.exit(0)
             }
@@ -239,7 +242,9 @@ struct RTMPTop: ParsableCommand {
         return ListenAddress(text)
     }
 
-    static func perform(_ action: DashboardAction, on server: RTMPServer, logger: Logger) {
+    /// Carries out a dashboard action; returns what the message line should
+    /// say about it, when the dashboard cannot know that by itself.
+    static func perform(_ action: DashboardAction, on server: RTMPServer, logger: Logger, logDirectory: String) -> String? {
         switch action {
         case .toggleRecording(let key):
             if server.isRecording(streamKey: key) {
@@ -249,8 +254,28 @@ struct RTMPTop: ParsableCommand {
             }
         case .kick(let id):
             server.kick(connectionID: id, reason: "kicked from the dashboard")
-        case .quit:
-            break
+        case .play(let key, let url):
+            return play(url, streamKey: key, logDirectory: logDirectory, logger: logger)
+        case .quit, .copyToClipboard:
+            break  // the terminal layer's own
+        }
+        return nil
+    }
+
+    /// `p`: ffplay on the stream, detached (it outlives rtmp-top), its
+    /// output in `ffplay-APP_NAME.log` in `logDirectory`.
+    static func play(_ url: String, streamKey: String, logDirectory: String, logger: Logger) -> String {
+        guard let ffplay = DetachedProcess.find("ffplay") else { return "ffplay not found: apt install ffmpeg" }
+        let name = String(streamKey.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "_" })
+        let logPath = (logDirectory.isEmpty ? "" : logDirectory + "/") + "ffplay-\(name).log"
+        do {
+            let pid = try DetachedProcess.spawn(ffplay, ["-hide_banner", "-loglevel", "warning", "-window_title", "\(streamKey) (rtmp-top)", url],
+                                                logPath: logPath)
+            logger.info("ffplay started", metadata: ["stream_key": "\(streamKey)", "pid": "\(pid)", "log": "\(logPath)"])
+            return "ffplay started for \(streamKey) (log: \(logPath))"
+        } catch {
+            logger.warning("cannot start ffplay", metadata: ["stream_key": "\(streamKey)", "error": "\(error)"])
+            return "\(error)"
         }
     }
 

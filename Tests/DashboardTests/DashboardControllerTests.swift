@@ -130,8 +130,8 @@ final class DashboardControllerTests: XCTestCase {
         XCTAssertEqual(controller.state.selectedConnectionID, 3)
         press(.end)
         XCTAssertEqual(controller.state.selectedConnectionID, 9)
-        // 80×24 detail: header 3, summary 6, a blank row, table header on row 10, rows from 11.
-        press(.mouse(x: 3, y: 12))
+        // 80×24 detail: header 3, summary 6, the health line, a blank row, table header on row 11, rows from 12.
+        press(.mouse(x: 3, y: 13))
         XCTAssertEqual(controller.state.selectedConnectionID, 7)
     }
 

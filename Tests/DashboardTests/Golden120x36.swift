@@ -7,10 +7,10 @@ extension Golden {
         rtmp-top 0.2.0  Listen: 0.0.0.0:1935  Uptime: 1h02m
         Connections: 7  Streams: 3 (2 live, 1 waiting)  In: 8.6 Mb/s  Out: 14.6 Mb/s
         Recording to: recordings (1 active)  Received: 2.3 GiB  Sent: 1.8 GiB
-        KEY▲         STATE   VIDEO                  AUDIO                  IN       OUT PLAY DROPS REC             LIVE HISTORY
-        live/concert live    H.264 1920x1080 30fps  AAC 48kHz 2ch    6.1 Mb/s 12.2 Mb/s    2     0 ●REC 12.0 MiB 52m05s ▃▇▄▂▆▄█▆
-        live/test    live    H.264 1280x720         AAC 44.1kHz 2ch  2.5 Mb/s  2.4 Mb/s    1    12                3m05s ▆▃█▅▃▇▅▂
-        show/later   waiting -                      -                   0 b/s     0 b/s    1     0                    -
+        KEY▲         STATE   HLTH VIDEO             AUDIO                  IN       OUT PLAY DROPS REC             LIVE HISTORY
+        live/concert live    ✓    H.264 1920x1080   AAC 48kHz 2ch    6.1 Mb/s 12.2 Mb/s    2     0 ●REC 12.0 MiB 52m05s ▃▇▄▂▆▄█▆
+        live/test    live    ⚠2   H.264 1280x720    AAC 44.1kHz 2ch  2.5 Mb/s  2.4 Mb/s    1    12                3m05s ▆▃█▅▃▇▅▂
+        show/later   waiting -    -                 -                   0 b/s     0 b/s    1     0                    -
 
 
 
@@ -39,7 +39,7 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1 Help  Enter Detail  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
+        F1 Help  Enter Detail  p Play  u URL  r Rec  F9/k Kick  s Sort  / Filter  l Log  F10/q Quit
         """
 
     static let detail120x36 = """
@@ -53,17 +53,17 @@ extension Golden {
         Record   ●REC 12.0 MiB 16s  recordings/live_concert-20231114-211112.flv
         Bitrate  ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆  peak 6.1 Mb/s
 
+
+        Health   ✓ no findings (profile generic)
+        Figures  GOP 2.0 s (2.0-2.0 s, mean 2.0 s, 60 frames)  30fps (declared 30fps)  pace 1.00x  A/V +23 ms  jitter 0.4 ms
+        Keyframe ·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█·█  30 in the last 60s
+        Video in ▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆▃▇▅▃▇▄▂▆▄█▆  peak 5.8 Mb/s
+        Audio in ▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅▅  peak 317 kb/s
+
         ROLE      ID ADDRESS              CLIENT                          CONNECTED     BYTES   BITRATE     QUEUE  MSGS DROPS
         publisher  3 192.168.1.20:50432   FMLE/3.0 (compatible; FMSc/1.0)    52m10s   2.2 GiB  6.1 Mb/s         -     -     0
         player     7 192.168.1.31:61001   LNX 9,0,124,2                      40m00s   1.7 GiB  6.1 Mb/s  46.9 KiB    12     0
         player     9 [2001:db8::42]:53211 Lavf61.7.100                        1m05s  47.3 MiB  6.1 Mb/s       0 B     0     0
-
-
-
-
-
-
-
 
 
 
@@ -78,6 +78,6 @@ extension Golden {
         22:12:38 play show/later by 10.0.0.7:40112
         22:13:03 recording live/concert
         22:13:17 player 8 dropped 12 frames
-        F1 Help  Esc Back  r Rec  F9/k Kick  l Log  F10/q Quit
+        F1 Help  Esc Back  p Play  u URL  r Rec  F9/k Kick  l Log  F10/q Quit
         """
 }

@@ -26,9 +26,25 @@ final class RobustnessTests: XCTestCase {
                                                             lastError: "\u{0}"))
         monster.gopCachedBytes = Int.min
         monster.gopCachedFrames = Int.max
+        var health = S.health((0..<40).map { i in
+            S.finding("\u{1B}[2J code\(i)", "detail\n\u{7}\u{1B}]52;c;eA==\u{7} 直播", note: i % 3 == 0, age: [.nan, -.infinity, 1e300, -1][i % 4],
+                      lastTrue: [.infinity, .nan, -5, 1e18][i % 4])
+        }, gop: .infinity, fps: .nan, liveFor: -10)
+        health.faults = Int.max
+        health.profile = "\u{1B}[31m"
+        health.figures.keyframeIntervalMin = -.infinity
+        health.figures.keyframeIntervalFrames = Int.min
+        health.figures.frameIntervalJitterMs = -.greatestFiniteMagnitude
+        health.figures.maxCompositionOffsetMs = Int.max
+        health.figures.avInterleaveMs = Int.min
+        health.figures.pace = .nan
+        health.keyframeSecondsAgo = [.nan, -.infinity, .infinity, -0.0, 59.999, 60, 1e300, -1e-300, 0.5]
+        monster.health = health
+        monster.videoBitrateHistory = [.nan, .infinity, -1] + Array(repeating: 1e300, count: 200)
+        monster.audioBitrateHistory = [-.infinity]
         streams.append(monster)
         streams.append(S.stream("", publisher: nil, players: []))
-        streams.append(S.stream("直播/频道一📺👨‍👩‍👧🇯🇵é", publisher: weird, liveFor: 1e12))
+        streams.append(S.stream("直播/频道一📺👨‍👩‍👧🇯🇵é", publisher: weird, liveFor: 1e12, health: health))
         var snapshot = S.snapshot(streams: streams, extraConnections: [weird],
                                   events: (0..<500).map { S.event(Double($0), "event \($0)\n\u{1B}[31m red \u{202E}reversed") },
                                   listen: "\u{1B}[2J")
@@ -44,7 +60,8 @@ final class RobustnessTests: XCTestCase {
 
     func testEveryViewAtEverySizeRendersWholeRows() {
         let keySequences: [[Key]] = [[], [.enter], [.enter, .end], [.char("?")], [.char("k")], [.char("/"), .char("x")], [.char("l")],
-                                     [.end, .enter], [.end, .char("k")], [.char("s"), .char("s"), .end]]
+                                     [.end, .enter], [.end, .char("k")], [.char("s"), .char("s"), .end], [.char("p")], [.end, .char("u")],
+                                     [.end, .enter, .char("p")]]
         for snapshot in [S.empty, S.busy, Self.hostile] {
             for keys in keySequences {
                 for (width, height) in Self.sizes {

@@ -1,5 +1,7 @@
 import Foundation
-import Relay
+// HealthFigures is Media's (Relay's dependency); HealthSnapshot.Finding has no public initialiser.
+import Media
+@testable import Relay
 
 /// Made-up snapshots for the dashboard tests: fixed times, so every
 /// duration and clock time in a rendered frame is known in advance.
@@ -18,7 +20,8 @@ enum SampleSnapshots {
 
     static func stream(_ key: String, publisher: ConnectionSnapshot?, liveFor: TimeInterval? = nil, players: [ConnectionSnapshot] = [],
                        video: VideoSnapshot? = nil, audio: AudioSnapshot? = nil, frameRate: Double? = nil, bitrate: Double = 0,
-                       drops: UInt64 = 0, history: [Double] = [], recording: RecordingSnapshot? = nil) -> StreamSnapshot {
+                       drops: UInt64 = 0, history: [Double] = [], recording: RecordingSnapshot? = nil,
+                       health: HealthSnapshot? = nil) -> StreamSnapshot {
         let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
         let seconds: Double = liveFor ?? 0
         let bytesIn = counter(bitrate / 8 * seconds)
@@ -33,12 +36,41 @@ enum SampleSnapshots {
         let audioBitrate: Double = bitrate * 0.05
         let cachedFrames: Int = hasCache ? 60 : 0
         let cachedBytes: Int = hasCache ? 1_250_000 : 0
-        return StreamSnapshot(
+        var stream = StreamSnapshot(
             key: key, app: app, name: name, publisher: publisher, publishedAt: publishedAt, players: players,
             video: video, audio: audio, frameRate: frameRate, bytesIn: bytesIn, videoFrames: videoFrames, audioFrames: audioFrames,
             keyframes: keyframes, droppedVideo: drops, droppedAudio: 0, bitrateBps: bitrate,
             videoBitrateBps: videoBitrate, audioBitrateBps: audioBitrate, bitrateHistory: history,
-            gopCachedFrames: cachedFrames, gopCachedBytes: cachedBytes, metadata: [], recording: recording)
+            gopCachedFrames: cachedFrames, gopCachedBytes: cachedBytes, metadata: [], recording: recording, health: health)
+        stream.videoBitrateHistory = history.map { $0 * 0.95 }
+        // Audio is near constant: every other second a little more.
+        stream.audioBitrateHistory = history.indices.map { audioBitrate * ($0 % 2 == 0 ? 1 : 1.04) }
+        return stream
+    }
+
+    static func finding(_ code: String, _ detail: String, note: Bool = false, age: Double, lastTrue: Double = 0.4) -> HealthSnapshot.Finding {
+        HealthSnapshot.Finding(code: code, detail: detail, informational: note, ageSeconds: age, lastTrueSecondsAgo: lastTrue)
+    }
+
+    /// Health of a publish: `findings`, faults counted from them, figures
+    /// as ffmpeg's x264 at `fps` with a GOP of `gop` seconds gives them.
+    static func health(_ findings: [HealthSnapshot.Finding] = [], gop: Double = 2, fps: Double = 30, liveFor: Double = 60,
+                       profile: String = "generic") -> HealthSnapshot {
+        var figures = HealthFigures()
+        figures.keyframeIntervalLast = gop
+        figures.keyframeIntervalMin = min(2, gop)
+        figures.keyframeIntervalMax = gop
+        figures.keyframeIntervalMean = gop
+        figures.keyframeIntervalFrames = (gop * fps).isFinite ? Int(gop * fps) : nil
+        figures.measuredFrameRate = fps
+        figures.declaredFrameRate = fps
+        figures.frameIntervalJitterMs = 0.4
+        figures.avInterleaveMs = 23
+        figures.pace = 1.0
+        // Keyframes every `gop` seconds, the newest 0.3 s ago, within the last minute and the publish.
+        let keyframes = stride(from: 0.3, to: min(60, liveFor), by: gop).reversed().map { $0 }
+        return HealthSnapshot(findings: findings, faults: findings.filter { !$0.informational }.count, figures: figures, profile: profile,
+                              keyframeSecondsAgo: keyframes)
     }
 
     /// A made-up counter; nonsense inputs (the hostile samples) give 0.
@@ -93,7 +125,8 @@ enum SampleSnapshots {
             audio: AudioSnapshot(codec: "AAC", profile: "LC", sampleRate: 48000, channels: 2),
             frameRate: 30, bitrate: 6_100_000, history: history(mean: 6_100_000, count: 60),
             recording: RecordingSnapshot(isRecording: true, path: "recordings/live_concert-20231114-211112.flv", segment: 1,
-                                         bytesWritten: 12_582_912, durationMilliseconds: 16_500, droppedFrames: 0, lastError: nil))
+                                         bytesWritten: 12_582_912, durationMilliseconds: 16_500, droppedFrames: 0, lastError: nil),
+            health: health(liveFor: 3125))
         let test = stream(
             "live/test",
             publisher: connection(5, "127.0.0.1:51000", role: "publisher", key: "live/test", client: "Lavf61.7.100", connectedFor: 186,
@@ -105,7 +138,12 @@ enum SampleSnapshots {
             ],
             video: VideoSnapshot(codec: "H.264", profile: "Main", level: "3.1", width: 1280, height: 720),
             audio: AudioSnapshot(codec: "AAC", profile: "LC", sampleRate: 44100, channels: 2),
-            frameRate: 29.97, bitrate: 2_500_000, drops: 12, history: history(mean: 2_500_000, count: 20))
+            frameRate: 29.97, bitrate: 2_500_000, drops: 12, history: history(mean: 2_500_000, count: 20),
+            health: health([
+                finding("keyframe_interval", "keyframe every 12.0 s (at most 10.0 s)", age: 125),
+                finding("b_frames", "B-frames: frames arrive out of presentation order (composition offsets)", note: true, age: 184),
+                finding("av_interleave", "audio is 1.2 s ahead of video as they arrive", age: 40, lastTrue: 12),
+            ], gop: 12, fps: 29.97, liveFor: 185))
         let later = stream(
             "show/later",
             publisher: nil,

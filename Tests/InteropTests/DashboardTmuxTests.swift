@@ -14,9 +14,47 @@ final class DashboardTmuxTests: XCTestCase {
         socket = "rtmp-top-test-\(getpid())-\(UUID().uuidString.prefix(6))"
     }
 
+    /// The URL an ffplay started by `p` plays: it outlives rtmp-top by design, so the test ends it.
+    var ffplayURL: String?
+
     override func tearDown() {
         _ = try? tmux(["kill-server"])
         for c in children where c.isRunning { c.signal(SIGKILL) }
+        if let url = ffplayURL {
+            for pid in Self.ffplays(playing: url, in: work) { kill(pid, SIGKILL) }
+        }
+    }
+
+    /// The ffplays playing `url` (it has the test's own port, so they are this test's).
+    static func ffplays(playing url: String, in directory: URL) -> [pid_t] {
+        guard let pgrep = try? Tool.path("pgrep"),
+              let r = try? ChildProcess.run(pgrep, ["-f", "ffplay .*\(url)"], in: directory, timeout: 5) else { return [] }
+        return r.stdout.split(separator: "\n").compactMap { pid_t($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// Starts rtmp-top in a 120x36 tmux window, with `arguments` after
+    /// `--listen 127.0.0.1:0` and `environment` added to its own (and so to
+    /// what it starts); its exit status goes to `exitFile`. Returns its port,
+    /// read from the first log line (logs go to rtmp-top.log while the
+    /// dashboard is up).
+    private func launchDashboard(arguments: [String] = [], environment: [String] = [], exitFile: String? = nil) throws -> Int {
+        let binary = RTMPTopProcess.binary
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw ChildProcessError("no rtmp-top binary at \(binary)") }
+        let exit = exitFile.map { "; echo EXIT=$? > '\($0)'" } ?? ""
+        let env = (["TERM=xterm-256color", "LANG=C.UTF-8"] + environment).joined(separator: " ")
+        let args = ([binary, "--listen", "127.0.0.1:0"] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let command = "cd '\(work.path)' && env \(env) \(args)\(exit); sleep 30"
+        try tmux(["new-session", "-d", "-s", "rt", "-x", "120", "-y", "36", command])
+        var port = 0
+        let logURL = work.appendingPathComponent("rtmp-top.log")
+        XCTAssertTrue(waitUntil(timeout: 10) {
+            guard let line = (try? String(contentsOf: logURL, encoding: .utf8))?.split(separator: "\n").first,
+                  let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String],
+                  let p = RTMPTopProcess.port(from: obj) else { return false }
+            port = p
+            return true
+        }, "rtmp-top logged its address")
+        return port
     }
 
     /// tmux through posix_spawn + waitpid: a tmux client that starts the
@@ -74,23 +112,9 @@ final class DashboardTmuxTests: XCTestCase {
     }
 
     func testWatchRecordKickResizeQuit() throws {
-        let binary = RTMPTopProcess.binary
-        guard FileManager.default.isExecutableFile(atPath: binary) else { throw ChildProcessError("no rtmp-top binary at \(binary)") }
         let exitFile = work.appendingPathComponent("exit.txt").path
         let rec = work.appendingPathComponent("rec").path
-        let command = "cd '\(work.path)' && env TERM=xterm-256color LANG=C.UTF-8 '\(binary)' --listen 127.0.0.1:0 --record-dir '\(rec)'; echo EXIT=$? > '\(exitFile)'; sleep 30"
-        try tmux(["new-session", "-d", "-s", "rt", "-x", "120", "-y", "36", command])
-
-        // The port is in the first log line (logs go to rtmp-top.log while the dashboard is up).
-        var port = 0
-        let logURL = work.appendingPathComponent("rtmp-top.log")
-        XCTAssertTrue(waitUntil(timeout: 10) {
-            guard let line = (try? String(contentsOf: logURL, encoding: .utf8))?.split(separator: "\n").first,
-                  let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String],
-                  let p = RTMPTopProcess.port(from: obj) else { return false }
-            port = p
-            return true
-        }, "rtmp-top logged its address")
+        let port = try launchDashboard(arguments: ["--record-dir", rec], exitFile: exitFile)
         try waitScreen(10, "the empty-server hint") { $0.contains("ffmpeg -re -i") && $0.contains("127.0.0.1:\(port)") }
         XCTAssertFalse(try screen().contains("\"msg\""), "no log lines on the screen")
 
@@ -140,6 +164,54 @@ final class DashboardTmuxTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), "EXIT=0")
         let after = try screen()
         XCTAssertFalse(after.contains("live/test"), "the alternate screen is gone:\n\(after)")
+    }
+
+    /// A 12 s GOP: the HEALTH column turns ⚠ once 10 s pass without a
+    /// keyframe, the detail's health pane names keyframe_interval, `u` puts
+    /// the play URL on the clipboard (tmux keeps OSC 52 as a paste buffer
+    /// with set-clipboard on), and `p` starts an ffplay (SDL's dummy drivers,
+    /// inherited from rtmp-top's environment) that joins as one more player.
+    func testHealthMarkHealthPaneURLAndPlay() throws {
+        let ffmpeg = try Tool.path("ffmpeg")
+        _ = try Tool.path("ffplay")
+        let port = try launchDashboard(environment: ["SDL_VIDEODRIVER=dummy", "SDL_AUDIODRIVER=dummy"])
+        try tmux(["set-option", "-g", "set-clipboard", "on"])
+        let url = "rtmp://127.0.0.1:\(port)/live/gop"
+        children.append(try ChildProcess(ffmpeg, ["-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+                                                  "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                                                  "-g", "360", "-keyint_min", "360", "-sc_threshold", "0", "-t", "30", "-f", "flv", url],
+                                         in: work, name: "pub").start())
+        let started = Date()
+        try waitScreen(10, "live/gop healthy at first") { Self.row("live/gop", in: $0)?.contains("✓") == true }
+        try waitScreen(20, "the ⚠ mark on live/gop") { Self.row("live/gop", in: $0)?.contains("⚠") == true }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20, "flagged within 10 s of being observable")
+
+        try keys("Enter")
+        let detail = try waitScreen(5, "keyframe_interval in the health pane") { $0.contains("⚠ keyframe_interval") }
+        XCTAssertTrue(detail.contains("Health   ⚠ "), detail)
+        XCTAssertTrue(detail.contains("Keyframe ") && detail.contains("Video in "), detail)
+        XCTAssertEqual(Self.playerRows(in: detail), 0)
+
+        try keys("u")
+        try waitScreen(5, "the stream's URLs") { $0.contains("publish \(url)  play \(url)") }
+        XCTAssertTrue(waitUntil(timeout: 5) { (try? self.tmux(["show-buffer"])) == url }, "the play URL on the clipboard")
+
+        ffplayURL = url
+        try keys("p")
+        try waitScreen(5, "ffplay's start") { $0.contains("ffplay started for live/gop (log: ffplay-live_gop.log)") }
+        try waitScreen(15, "ffplay as one more player") { Self.playerRows(in: $0) == 1 }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: work.appendingPathComponent("ffplay-live_gop.log").path))
+        XCTAssertEqual(Self.ffplays(playing: url, in: work).count, 1, "one ffplay")
+    }
+
+    /// The line of the streams table that starts with `key`.
+    static func row(_ key: String, in screen: String) -> String? {
+        screen.split(separator: "\n").first { $0.hasPrefix(key + " ") }.map(String.init)
+    }
+
+    /// Player rows of the detail view's connections table.
+    static func playerRows(in screen: String) -> Int {
+        screen.split(separator: "\n").filter { $0.hasPrefix("player ") }.count
     }
 
     /// The PLAYERS column of the live/test row (or "2 players" style text).
