@@ -276,6 +276,14 @@ public struct HealthSnapshot: Sendable, Equatable, Encodable {
         /// Since it was first seen, and since it was last true.
         public var ageSeconds: Double
         public var lastTrueSecondsAgo: Double
+
+        public init(code: String, detail: String, informational: Bool, ageSeconds: Double, lastTrueSecondsAgo: Double) {
+            self.code = code
+            self.detail = detail
+            self.informational = informational
+            self.ageSeconds = ageSeconds
+            self.lastTrueSecondsAgo = lastTrueSecondsAgo
+        }
     }
 
     public var findings: [Finding]

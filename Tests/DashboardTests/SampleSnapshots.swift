@@ -1,7 +1,7 @@
 import Foundation
 // HealthFigures is Media's (Relay's dependency); HealthSnapshot.Finding has no public initialiser.
 import Media
-@testable import Relay
+import Relay
 
 /// Made-up snapshots for the dashboard tests: fixed times, so every
 /// duration and clock time in a rendered frame is known in advance.
