@@ -10,7 +10,8 @@ public enum NetCommand: Sendable, Equatable {
     case connect(Connect)
     case createStream(transactionID: Double)
     case publish(streamName: String, type: String)
-    case play(streamName: String)
+    /// `start` (-2 live or recorded, -1 live only, ≥ 0 from a time), `duration`, `reset`.
+    case play(streamName: String, start: Double, duration: Double, reset: Bool)
     /// play2 (stream switching) is not supported; it is ignored.
     case play2
     /// deleteStream or closeStream: ends publishing or playing.
@@ -36,12 +37,17 @@ public enum NetCommand: Sendable, Equatable {
         public var app: String
         public var tcUrl: String?
         public var flashVer: String?
+        public var swfUrl: String?
+        public var pageUrl: String?
         public var objectEncoding: Double
         /// Enhanced RTMP: the client listed the FourCCs it supports and
         /// expects ours in the answer.
         public var asksForFourCcList: Bool
 
-        public init(transactionID: Double, app: String, tcUrl: String?, flashVer: String?, objectEncoding: Double, asksForFourCcList: Bool) {
+        public init(transactionID: Double, app: String, tcUrl: String?, flashVer: String?, objectEncoding: Double, asksForFourCcList: Bool,
+                    swfUrl: String? = nil, pageUrl: String? = nil) {
+            self.swfUrl = swfUrl
+            self.pageUrl = pageUrl
             self.transactionID = transactionID
             self.app = app
             self.tcUrl = tcUrl
@@ -62,10 +68,17 @@ public enum NetCommand: Sendable, Equatable {
             self = .connect(Connect(transactionID: cmd.transactionID, app: app, tcUrl: obj["tcUrl"]?.stringValue,
                                     flashVer: obj["flashVer"]?.stringValue ?? obj["flashver"]?.stringValue,
                                     objectEncoding: obj["objectEncoding"]?.numberValue ?? 0,
-                                    asksForFourCcList: obj["fourCcList"] != nil))
+                                    asksForFourCcList: obj["fourCcList"] != nil,
+                                    swfUrl: obj["swfUrl"]?.stringValue ?? obj["swfurl"]?.stringValue,
+                                    pageUrl: obj["pageUrl"]?.stringValue ?? obj["pageurl"]?.stringValue))
         case "createStream": self = .createStream(transactionID: cmd.transactionID)
         case "publish": self = .publish(streamName: firstString, type: cmd.arguments.dropFirst().first?.stringValue ?? "live")
-        case "play": self = .play(streamName: firstString)
+        case "play":
+            let args = cmd.arguments
+            // play(name, start = -2, duration = -1, reset = true), by the spec; reset may come as a number.
+            let reset = args.count > 3 ? (args[3].boolValue ?? (args[3].numberValue.map { $0 != 0 } ?? true)) : true
+            self = .play(streamName: firstString, start: args.count > 1 ? args[1].numberValue ?? -2 : -2,
+                         duration: args.count > 2 ? args[2].numberValue ?? -1 : -1, reset: reset)
         case "play2": self = .play2
         case "deleteStream", "closeStream": self = .closeStream
         case "receiveAudio": self = .receiveAudio(cmd.arguments.first?.boolValue ?? true)

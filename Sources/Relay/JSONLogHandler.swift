@@ -25,6 +25,17 @@ public final class LogOutput: Sendable {
     public func redirect(to fileDescriptor: Int32) {
         fd.store(fileDescriptor, ordering: .relaxed)
     }
+
+    /// Opens `path` anew (after logrotate moved the old file) onto the same
+    /// descriptor number: dup2 swaps it in one step, so no line goes to a
+    /// closed descriptor. False (and the old file kept) when it cannot be opened.
+    @discardableResult
+    public func reopen(path: String) -> Bool {
+        let fresh = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fresh >= 0 else { return false }
+        defer { close(fresh) }
+        return dup2(fresh, fileDescriptor) >= 0
+    }
 }
 
 /// swift-log handler writing one JSON object per line:

@@ -25,3 +25,10 @@ public struct ListenAddress: Equatable, Sendable {
         self.port = port
     }
 }
+
+extension ListenAddress {
+    /// A host only this machine can reach (127.x, ::1, localhost).
+    public static func isLoopback(_ host: String) -> Bool {
+        host.hasPrefix("127.") || host == "::1" || host == "[::1]" || host.lowercased() == "localhost"
+    }
+}

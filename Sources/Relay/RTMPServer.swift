@@ -125,6 +125,13 @@ public final class RTMPServer: Sendable {
 
     // MARK: control API
 
+    /// SIGHUP: reloads `--auth-file` (a bad file keeps the old rules; false then).
+    @discardableResult
+    public func reloadAccessRules() -> Bool { state.access.reloadAuthFile() }
+
+    /// Nothing restricts publishing (no allow list, token or callback).
+    public var publishingIsOpen: Bool { state.access.currentRules.publishingIsOpen && !state.access.hasPublishCallback }
+
     /// Disconnects a connection by id. Returns false if there is none.
     @discardableResult
     public func kick(connectionID: UInt64, reason: String = "kicked") -> Bool {
@@ -212,6 +219,7 @@ public final class RTMPServer: Sendable {
             try? all.wait()
             deadline.cancel()
         }
+        state.access.shutdown()
         state.logger.info("stopped")
         if ownsGroup { try? group.syncShutdownGracefully() }
     }

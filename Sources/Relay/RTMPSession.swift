@@ -30,6 +30,13 @@ final class RTMPSession: ChannelInboundHandler {
     private var handshakeDoneNanos: UInt64 = 0
     private var connected = false
     private var app = ""
+    /// What `connect` said, for the access checks and callbacks.
+    private var connectInfo: (tcUrl: String, flashVer: String, swfUrl: String, pageUrl: String) = ("", "", "", "")
+    /// Bumped by every publish, play and stop: an access decision that
+    /// arrives after the client moved on is dropped.
+    private var accessGeneration: UInt64 = 0
+    /// The allowed play's request, for `on_play_done`.
+    private var playingRequest: AccessRequest?
     private var peerWindowAckSize: UInt64 = 0
     private var lastAckSent: UInt64 = 0
     private var nextMessageStreamID: UInt32 = 1
@@ -41,6 +48,8 @@ final class RTMPSession: ChannelInboundHandler {
     private struct Publishing {
         let stream: LiveStream
         let messageStreamID: UInt32
+        /// For `on_publish_done`.
+        let request: AccessRequest
     }
     private var publishing: Publishing?
 
@@ -300,7 +309,8 @@ final class RTMPSession: ChannelInboundHandler {
             nextMessageStreamID &+= 1
             send(NetReply.createStreamResult(transactionID: txn, streamID: id))
         case .publish(let name, let type): try onPublish(streamName: name, type: type, messageStreamID: messageStreamID)
-        case .play(let name): try onPlay(streamName: name, messageStreamID: messageStreamID)
+        case .play(let name, let start, let duration, let reset):
+            try onPlay(streamName: name, start: start, duration: duration, reset: reset, messageStreamID: messageStreamID)
         case .play2:
             logger.debug("play2 ignored")
         case .closeStream:
@@ -326,6 +336,7 @@ final class RTMPSession: ChannelInboundHandler {
     private func onConnect(_ c: NetCommand.Connect) {
         app = c.app
         connected = true
+        connectInfo = (c.tcUrl ?? "", c.flashVer ?? "", c.swfUrl ?? "", c.pageUrl ?? "")
         info.details.withLockedValue {
             $0.app = c.app
             $0.flashVer = c.flashVer
@@ -364,6 +375,43 @@ final class RTMPSession: ChannelInboundHandler {
                           "app \(key.app) already has \(cap) published streams (--max-streams-per-app).")
             return
         }
+        var request = accessRequest(.publish, key)
+        request.publishType = type
+        decideAccess(request) { session, decision in
+            switch decision {
+            case .allow(let renamed):
+                let granted = renamed.map { StreamKey(app: key.app, name: $0, query: key.query) } ?? key
+                if granted != key { session.logger.info("publish renamed by the callback", metadata: ["from": "\(key)", "to": "\(granted)"]) }
+                var r = request
+                r.key = granted
+                session.beginPublish(key: granted, type: type, messageStreamID: messageStreamID, request: r)
+            case .refuse(let reason, let description):
+                session.refusePublish(key, messageStreamID: messageStreamID, reason: reason, description)
+            }
+        }
+    }
+
+    private func accessRequest(_ action: AccessRequest.Action, _ key: StreamKey) -> AccessRequest {
+        AccessRequest(action: action, key: key, address: info.address, clientID: info.id, tcUrl: connectInfo.tcUrl,
+                      flashVer: connectInfo.flashVer, swfUrl: connectInfo.swfUrl, pageUrl: connectInfo.pageUrl)
+    }
+
+    /// Runs the access checks; `then` runs on this loop, unless the client
+    /// has since asked for something else or gone.
+    private func decideAccess(_ request: AccessRequest, then: @escaping (RTMPSession, AccessDecision) -> Void) {
+        guard let loop = context?.eventLoop else { return }
+        accessGeneration &+= 1
+        let generation = accessGeneration
+        let session = NIOLoopBound(self, eventLoop: loop)
+        server.access.decide(request, on: loop).whenSuccess { decision in
+            let s = session.value
+            guard s.accessGeneration == generation, s.context?.channel.isActive == true else { return }
+            then(s, decision)
+            s.flush()
+        }
+    }
+
+    private func beginPublish(key: StreamKey, type: String, messageStreamID: UInt32, request: AccessRequest) {
         let stream = server.registry.stream(for: key)
         switch stream.claimPublisher(info) {
         case .busy:
@@ -381,7 +429,7 @@ final class RTMPSession: ChannelInboundHandler {
         case .granted:
             break
         }
-        publishing = Publishing(stream: stream, messageStreamID: messageStreamID)
+        publishing = Publishing(stream: stream, messageStreamID: messageStreamID, request: request)
         info.details.withLockedValue {
             $0.role = .publisher
             $0.streamKey = key
@@ -417,6 +465,8 @@ final class RTMPSession: ChannelInboundHandler {
     private func stopPublishing(reason: String?) {
         guard let p = publishing else { return }
         publishing = nil
+        accessGeneration &+= 1
+        server.access.ended(p.request, on: info.channel.eventLoop)
         p.stream.releasePublisher(info)
         server.registry.release(p.stream)
         info.details.withLockedValue { $0.role = .connected }
@@ -427,11 +477,28 @@ final class RTMPSession: ChannelInboundHandler {
         }
     }
 
-    private func onPlay(streamName: String, messageStreamID: UInt32) throws {
+    private func onPlay(streamName: String, start: Double, duration: Double, reset: Bool, messageStreamID: UInt32) throws {
         guard connected else { throw RTMPError.malformedCommand("play before connect") }
         let key = try streamKey("play", streamName: streamName)
         stopPublishing(reason: nil)
         stopPlaying()
+        var request = accessRequest(.play, key)
+        (request.playStart, request.playDuration, request.playReset) = (start, duration, reset)
+        decideAccess(request) { session, decision in
+            switch decision {
+            case .allow(let renamed):
+                let granted = renamed.map { StreamKey(app: key.app, name: $0, query: key.query) } ?? key
+                if granted != key { session.logger.info("play renamed by the callback", metadata: ["from": "\(key)", "to": "\(granted)"]) }
+                var r = request
+                r.key = granted
+                session.beginPlay(key: granted, messageStreamID: messageStreamID, request: r)
+            case .refuse(let reason, let description):
+                session.refusePlay(key, messageStreamID: messageStreamID, reason: reason, description)
+            }
+        }
+    }
+
+    private func beginPlay(key: StreamKey, messageStreamID: UInt32, request: AccessRequest) {
         guard let loop = context?.eventLoop, let output else { return }
         let stream = server.registry.stream(for: key)
         let cap = server.configuration.maxPlayersPerStream
@@ -445,6 +512,7 @@ final class RTMPSession: ChannelInboundHandler {
                               queueLimits: PlayerQueue.Limits(covering: server.configuration.gopLimits),
                               publishNotify: server.configuration.publishNotify)
         playing = sink
+        playingRequest = request
         info.details.withLockedValue {
             $0.role = .player
             $0.streamKey = key
@@ -467,6 +535,9 @@ final class RTMPSession: ChannelInboundHandler {
     private func stopPlaying() {
         guard let p = playing else { return }
         playing = nil
+        accessGeneration &+= 1
+        if let r = playingRequest { server.access.ended(r, on: info.channel.eventLoop) }
+        playingRequest = nil
         p.stop()
         server.registry.release(p.stream)
         info.details.withLockedValue { $0.role = .connected }

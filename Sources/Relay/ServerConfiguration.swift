@@ -36,6 +36,8 @@ public struct ServerConfiguration: Sendable {
     public var maxStreamsPerApp = 0
     /// Players per stream (`--max-players-per-stream`). 0: no cap.
     public var maxPlayersPerStream = 0
+    /// Who may publish and play.
+    public var access = AccessOptions()
     /// A connection that has not finished the handshake in this time is closed.
     public var handshakeTimeout: TimeAmount = .seconds(5)
     /// A connection that has not sent `connect` this long after the handshake is closed.

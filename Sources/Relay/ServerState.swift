@@ -24,6 +24,7 @@ final class ServerState: Sendable {
     let recordings: RecordingController
     /// The decoder limits every connection gets, the server-wide budget in them.
     let decoderLimits: RTMPChunkDecoder.Limits
+    let access: AccessController
 
     init(configuration: ServerConfiguration, logger: Logger, group: EventLoopGroup) {
         self.configuration = configuration
@@ -33,6 +34,7 @@ final class ServerState: Sendable {
         var limits = configuration.decoderLimits
         limits.sharedBudget = ReassemblyBudget(limit: configuration.maxBufferedBytesTotal)
         self.decoderLimits = limits
+        self.access = AccessController(configuration.access, group: group, logger: logger)
         var options = LiveStream.Options()
         options.gopCache = configuration.gopCache
         options.gopLimits = configuration.gopLimits

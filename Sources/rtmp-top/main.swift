@@ -100,6 +100,9 @@ struct RTMPTop: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup(title: "Access control")
+    var access: AccessFlags
+
     func validate() throws {
         if let http { guard Self.httpAddress(http) != nil else { throw ValidationError("--http wants HOST:PORT, :PORT or PORT, got '\(http)'") } }
         if let t = httpToken, t.isEmpty { throw ValidationError("--http-token must not be empty") }
@@ -140,6 +143,12 @@ struct RTMPTop: ParsableCommand {
         config.port = address.port
         config.chunkSize = chunkSize
         limits.apply(to: &config)
+        do {
+            config.access = try access.options()
+        } catch {
+            FileHandle.standardError.write(Data("rtmp-top: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
         config.healthProfile = noHealth ? nil : healthProfile
         if threads > 0 { config.eventLoopThreads = threads }
         config.mergeWriteDelay = .milliseconds(Int64(mergeWriteMs))
@@ -159,7 +168,7 @@ struct RTMPTop: ParsableCommand {
             if let http, let address = Self.httpAddress(http) {
                 var options = APIRouter.Options()
                 options.token = httpToken
-                let loopback = address.host.hasPrefix("127.") || address.host == "::1" || address.host == "localhost"
+                let loopback = ListenAddress.isLoopback(address.host)
                 options.readsNeedToken = !loopback
                 let bound = try httpServer.start(host: address.host, port: address.port, options: options)
                 logger.info("http listening", metadata: ["address": "\(RTMPServer.describe(bound))", "token": "\(httpToken == nil ? "none" : "set")"])
@@ -171,6 +180,9 @@ struct RTMPTop: ParsableCommand {
             FileHandle.standardError.write(Data("rtmp-top: \(error)\n".utf8))
             server.shutdown(timeout: .milliseconds(100))
             throw ExitCode.failure
+        }
+        if server.publishingIsOpen, !ListenAddress.isLoopback(config.host) {
+            logger.warning("anyone who reaches this port may publish: listening beyond loopback with no --allow-publish, --publish-token, --auth-file or --on-publish")
         }
         // Said after "listening" (the first line says where we listen). Every
         // connection is a descriptor; recordings, the listener and the HTTP API need some too.
@@ -212,6 +224,17 @@ struct RTMPTop: ParsableCommand {
             source.resume()
             sources.append(source)
         }
+        // SIGHUP: the auth file again, and the log file reopened (logrotate's convention).
+        signal(SIGHUP, SIG_IGN)
+        let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: signalQueue)
+        let logPath = wantDashboard && ui != nil ? logFile : nil
+        hup.setEventHandler {
+            if let logPath { output.reopen(path: logPath) }
+            logger.info("SIGHUP: reloading", metadata: ["log_file": "\(logPath ?? "-")"])
+            server.reloadAccessRules()
+        }
+        hup.resume()
+        sources.append(hup)
 
         if let ui {
             let logger = logger

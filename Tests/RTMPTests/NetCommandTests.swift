@@ -23,7 +23,11 @@ final class NetCommandTests: XCTestCase {
         XCTAssertEqual(NetCommand(CommandMessage(name: "publish", transactionID: 0, arguments: [.string("cam"), .string("record")])), .publish(streamName: "cam", type: "record"))
         XCTAssertEqual(NetCommand(CommandMessage(name: "publish", transactionID: 0, arguments: [.number(1)])), .publish(streamName: "", type: "live"),
                        "a mistyped name decodes as empty; the session refuses it")
-        XCTAssertEqual(NetCommand(CommandMessage(name: "play", transactionID: 0, arguments: [.string("cam"), .number(-2000)])), .play(streamName: "cam"))
+        XCTAssertEqual(NetCommand(CommandMessage(name: "play", transactionID: 0, arguments: [.string("cam"), .number(-2000)])),
+                       .play(streamName: "cam", start: -2000, duration: -1, reset: true))
+        XCTAssertEqual(NetCommand(CommandMessage(name: "play", transactionID: 0, arguments: [.null, .string("cam"), .number(0), .number(5), .boolean(false)].dropFirst().map { $0 })),
+                       .play(streamName: "cam", start: 0, duration: 5, reset: false))
+        XCTAssertEqual(NetCommand(CommandMessage(name: "play", transactionID: 0, arguments: [.string("cam")])), .play(streamName: "cam", start: -2, duration: -1, reset: true))
         XCTAssertEqual(NetCommand(CommandMessage(name: "pause", transactionID: 0, arguments: [.boolean(true), .number(0)])), .pause(true))
         XCTAssertEqual(NetCommand(CommandMessage(name: "pauseRaw", transactionID: 0)), .pause(nil))
         XCTAssertEqual(NetCommand(CommandMessage(name: "receiveVideo", transactionID: 0, arguments: [.boolean(false)])), .receiveVideo(false))
@@ -48,7 +52,7 @@ final class NetCommandTests: XCTestCase {
             let msg = try CommandMessage.parse(NetReply.status(status, "d", messageStreamID: 1))
             XCTAssertEqual(msg.name, "onStatus")
             XCTAssertEqual(msg.arguments.first?["code"]?.stringValue, status.code)
-            XCTAssertEqual(msg.arguments.first?["level"]?.stringValue, status == .publishBadName ? "error" : "status")
+            XCTAssertEqual(msg.arguments.first?["level"]?.stringValue, [.publishBadName, .playFailed].contains(status) ? "error" : "status")
         }
     }
 }

@@ -106,6 +106,7 @@ public struct StreamHealthAnalyzer: Sendable {
     // Pace: media time against wall time over a window.
     private var paceWindowStart: (nanos: UInt64, dts: UInt32)?
     private var paceWindowExcused = false
+    private var paceExcusedUntil: UInt64 = 0
     // Interleave.
     private var newestAudioDTS: UInt32?
     private var newestVideoDTS: UInt32?
@@ -204,8 +205,13 @@ public struct StreamHealthAnalyzer: Sendable {
     }
 
     /// The publisher's reading was paused by the server (mailbox backlog):
-    /// not the publisher's fault, so the pace window in progress is not judged.
-    public mutating func noteReadingPaused() { paceWindowExcused = true }
+    /// not the publisher's fault, so the pace window in progress is not
+    /// judged, nor anything for a window's length after (the backlog then
+    /// arrives in a burst, ahead of wall time).
+    public mutating func noteReadingPaused() {
+        paceWindowExcused = true
+        paceExcusedUntil = (lastArrivalNanos ?? 0) &+ limits.paceWindowNanos
+    }
 
     /// What onMetaData declares.
     public mutating func noteMetadata(_ d: DeclaredMetadata) {
@@ -514,7 +520,7 @@ public struct StreamHealthAnalyzer: Sendable {
             // A file pushed without -re is seconds ahead within a second: say
             // so at once, not after a window the push may never last.
             let ahead = Double(Int32(bitPattern: dts &- start.dts)) / 1000 - Double(elapsed) / 1e9
-            if ahead > limits.paceAheadSeconds, !paceWindowExcused {
+            if ahead > limits.paceAheadSeconds, !paceWindowExcused, now >= paceExcusedUntil {
                 let pace = Double(Int32(bitPattern: dts &- start.dts)) / 1000 / max(Double(elapsed) / 1e9, 0.001)
                 figures.pace = (min(pace, 1e6) * 100).rounded() / 100
                 raise(.realtimePace, now: now) { "publishing \(Self.number(min(pace, 1e6)))× faster than real time (a file pushed without -re?)" }
@@ -525,7 +531,7 @@ public struct StreamHealthAnalyzer: Sendable {
         let wall = Double(now - start.nanos) / 1e9
         let pace = media / wall
         figures.pace = (pace * 100).rounded() / 100
-        if !paceWindowExcused, !limits.paceRange.contains(pace), media > 0 {
+        if !paceWindowExcused, now >= paceExcusedUntil, !limits.paceRange.contains(pace), media > 0 {
             raise(.realtimePace, now: now) {
                 pace > 1 ? "publishing \(Self.number(pace))× faster than real time (a file pushed without -re?)"
                          : "publishing at \(Self.number(pace))× real time (the encoder cannot keep up?)"
