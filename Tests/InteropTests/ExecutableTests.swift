@@ -63,6 +63,53 @@ final class ExecutableTests: XCTestCase {
         XCTAssertTrue(q.stdout.contains("\"open_files_limit\":\"1024\""), q.stdout)
     }
 
+    /// A bad --auth-file at start is an error, not an open door; SIGHUP
+    /// reloads a good one, keeps the old rules for a bad one, and says so.
+    func testAuthFileAtStartAndOnSIGHUP() throws {
+        let dir = Fixtures.workDirectory(name)
+        let auth = dir.appendingPathComponent("auth.json")
+        try Data("not json".utf8).write(to: auth)
+        let bad = try ChildProcess.run(RTMPTopProcess.binary, ["--headless", "--listen", "127.0.0.1:0", "--auth-file", auth.path], in: dir, timeout: 20)
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("not a valid auth file"), bad.stderr)
+
+        try Data(#"{"rules": [{"match": "live/*", "publish_tokens": ["one"]}]}"#.utf8).write(to: auth)
+        let (p, first) = try launch(["--headless", "--listen", "0.0.0.0:0", "--auth-file", auth.path], in: dir)
+        defer { p.signal(SIGKILL) }
+        let port = try XCTUnwrap(RTMPTopProcess.port(from: first))
+        XCTAssertFalse(p.stdout.contains("anyone who reaches this port may publish"), "publishing is restricted")
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        func publishes(_ name: String) -> Bool {
+            guard let c = try? RTMPClient.connect(host: "127.0.0.1", port: port, app: "live", group: group) else { return false }
+            defer { c.close() }
+            return (try? c.publish(name)) != nil
+        }
+        XCTAssertTrue(publishes("a?token=one"))
+        XCTAssertFalse(publishes("b?token=two"))
+        try Data(#"{"rules": [{"match": "live/*", "publish_tokens": ["two"]}]}"#.utf8).write(to: auth)
+        p.signal(SIGHUP)
+        XCTAssertTrue(waitUntil(timeout: 5) { p.stdout.contains("\"msg\":\"auth file reloaded\"") }, p.stdout)
+        XCTAssertTrue(publishes("c?token=two"))
+        XCTAssertFalse(publishes("d?token=one"))
+        try Data("{".utf8).write(to: auth)
+        p.signal(SIGHUP)
+        XCTAssertTrue(waitUntil(timeout: 5) { p.stdout.contains("auth file not reloaded, the old rules stay") }, p.stdout)
+        XCTAssertTrue(publishes("e?token=two"), "the old rules stay")
+        XCTAssertTrue(p.isRunning)
+    }
+
+    func testOpenPublishingBeyondLoopbackIsSaidOnce() throws {
+        let dir = Fixtures.workDirectory(name)
+        let (p, _) = try launch(["--headless", "--listen", "0.0.0.0:0"], in: dir)
+        defer { p.signal(SIGKILL) }
+        XCTAssertTrue(waitUntil(timeout: 5) { p.stdout.contains("anyone who reaches this port may publish") }, p.stdout)
+        let (q, _) = try launch(["--headless", "--listen", "127.0.0.1:0"], in: dir)
+        defer { q.signal(SIGKILL) }
+        usleep(300_000)
+        XCTAssertFalse(q.stdout.contains("anyone who reaches this port may publish"), "loopback only: nobody else can")
+    }
+
     func testSIGINTAlsoExitsZero() throws {
         let dir = Fixtures.workDirectory(name)
         let (p, first) = try launch(["--listen", "127.0.0.1:0", "--log-level", "warn"], in: dir, waitForLogLine: false)
