@@ -32,6 +32,8 @@ enum PrometheusExposition {
             counter("rtmp_connection_errors", "Connections closed or refused for bad input, a timeout or a limit, by reason.", [("reason", reason)], n)
         }
         gauge("rtmp_buffered_partial_message_bytes", "Bytes of partial messages all RTMP connections hold now.", [], Double(s.lifetime.bufferedPartialBytes))
+        counter("rtmp_reassembled_bytes", "Bytes of multi-chunk RTMP messages reassembled since start.", [], s.lifetime.reassembledBytes)
+        counter("rtmp_reassembly_copied_bytes", "Payload bytes copied while reassembling them (linear: under twice the reassembled bytes).", [], s.lifetime.reassemblyCopiedBytes)
         for st in s.streams {
             let l = [("app", st.app), ("name", st.name)]
             gauge("rtmp_stream_live", "1 while the stream has a publisher.", l, st.isLive ? 1 : 0)

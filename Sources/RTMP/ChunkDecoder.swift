@@ -19,6 +19,10 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
         public var maxChunkSize: UInt32 = 0xFF_FFFF
         /// Chunk streams that may hold a partial message at the same time.
         public var maxPartialChunkStreams: Int = 64
+        /// Chunk stream ids one connection may use at all: each keeps its
+        /// last header, and 65599 of them would be megabytes per connection.
+        /// Real clients use fewer than ten.
+        public var maxChunkStreamIDs: Int = 256
         /// Bytes of partial messages held over all chunk streams.
         public var maxBufferedBytes: Int = 32 << 20
         /// The server-wide cap on partial-message bytes, shared by every connection's decoder.
@@ -109,6 +113,11 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
             csid = 64 &+ UInt32(b1) &+ UInt32(b2) &* 256
         }
 
+        // (No binding of the entry kept here: a second reference to its partial
+        // buffer would make every append below copy the whole message.)
+        if streams.count >= limits.maxChunkStreamIDs, streams[csid] == nil {
+            throw RTMPError.tooManyChunkStreamIDs(limit: limits.maxChunkStreamIDs)
+        }
         var state = streams[csid] ?? ChunkStreamState()
         if fmt != 0 && !state.seenHeader {
             throw RTMPError.missingPreviousHeader(chunkStreamID: csid)
@@ -193,6 +202,7 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
             fresh.writeImmutableBuffer(piece)
             state.partial = fresh
             reassemblyBytesCopied &+= UInt64(take)
+            limits.sharedBudget?.noteCopied(take)
         } else if var partial = state.partial {
             // Own the only reference before appending: `state` is a copy of
             // the dictionary's entry, and while the entry still holds the
@@ -205,12 +215,14 @@ public struct RTMPChunkDecoder: ByteToMessageDecoder {
             partial.writeImmutableBuffer(piece)
             let moved = partial.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) } != storage
             reassemblyBytesCopied &+= UInt64(take &+ (moved ? before : 0))
+            limits.sharedBudget?.noteCopied(take &+ (moved ? before : 0))
             state.partial = partial
         }
         try hold(take)
 
         if let partial = state.partial, partial.readableBytes >= state.length {
             release(partial.readableBytes)
+            limits.sharedBudget?.noteReassembled(partial.readableBytes)
             partialStreams &-= 1
             state.partial = nil
             streams[csid] = state

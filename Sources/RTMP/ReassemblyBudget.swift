@@ -8,6 +8,8 @@ import Atomics
 public final class ReassemblyBudget: Sendable {
     public let limit: Int
     private let held = ManagedAtomic<Int>(0)
+    private let copied = ManagedAtomic<UInt64>(0)
+    private let reassembled = ManagedAtomic<UInt64>(0)
 
     public init(limit: Int) {
         self.limit = limit
@@ -29,4 +31,13 @@ public final class ReassemblyBudget: Sendable {
 
     /// Bytes held now, over every connection.
     public var heldBytes: Int { held.load(ordering: .relaxed) }
+
+    /// Payload bytes copied while reassembling, and the bytes of the
+    /// multi-chunk messages completed, since start: linear reassembly keeps
+    /// the first under twice the second whatever the chunk size.
+    public var copiedBytes: UInt64 { copied.load(ordering: .relaxed) }
+    public var reassembledBytes: UInt64 { reassembled.load(ordering: .relaxed) }
+
+    func noteCopied(_ n: Int) { copied.wrappingIncrement(by: UInt64(n), ordering: .relaxed) }
+    func noteReassembled(_ n: Int) { reassembled.wrappingIncrement(by: UInt64(n), ordering: .relaxed) }
 }

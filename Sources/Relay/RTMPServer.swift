@@ -196,7 +196,9 @@ public final class RTMPServer: Sendable {
                 bytesIn: closedIn &+ all.reduce(0) { $0 &+ $1.bytesIn },
                 bytesOut: closedOut &+ all.reduce(0) { $0 &+ $1.bytesOut },
                 errorsByReason: state.counters.errorsByReason,
-                bufferedPartialBytes: state.decoderLimits.sharedBudget?.heldBytes ?? 0))
+                bufferedPartialBytes: state.decoderLimits.sharedBudget?.heldBytes ?? 0,
+                reassembledBytes: state.decoderLimits.sharedBudget?.reassembledBytes ?? 0,
+                reassemblyCopiedBytes: state.decoderLimits.sharedBudget?.copiedBytes ?? 0))
     }
 
     /// Stops accepting, tells every client, closes them and stops the loops.

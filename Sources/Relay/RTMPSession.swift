@@ -129,7 +129,7 @@ final class RTMPSession: ChannelInboundHandler {
         case let e as RTMPError:
             switch e {
             case .malformedCommand: return "command"
-            case .messageTooLarge, .tooManyChunkStreams, .bufferedBytesExceeded, .serverBufferBudgetExceeded: return "limit"
+            case .messageTooLarge, .tooManyChunkStreams, .tooManyChunkStreamIDs, .bufferedBytesExceeded, .serverBufferBudgetExceeded: return "limit"
             default: return "chunk"
             }
         default: return "other"

@@ -30,8 +30,14 @@ public struct LifetimeCounters: Sendable, Equatable, Encodable {
     public var errorsByReason: [String: UInt64]
     /// Bytes of partial messages all connections hold now (a gauge, not a total).
     public var bufferedPartialBytes: Int
+    /// Bytes of multi-chunk messages reassembled, and payload bytes copied doing it.
+    public var reassembledBytes: UInt64 = 0
+    public var reassemblyCopiedBytes: UInt64 = 0
 
-    public init(connectionsAccepted: UInt64 = 0, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0, errorsByReason: [String: UInt64] = [:], bufferedPartialBytes: Int = 0) {
+    public init(connectionsAccepted: UInt64 = 0, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0, errorsByReason: [String: UInt64] = [:], bufferedPartialBytes: Int = 0,
+                reassembledBytes: UInt64 = 0, reassemblyCopiedBytes: UInt64 = 0) {
+        self.reassembledBytes = reassembledBytes
+        self.reassemblyCopiedBytes = reassemblyCopiedBytes
         self.bufferedPartialBytes = bufferedPartialBytes
         self.connectionsAccepted = connectionsAccepted
         self.bytesIn = bytesIn
