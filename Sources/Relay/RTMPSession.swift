@@ -371,23 +371,14 @@ final class RTMPSession: ChannelInboundHandler {
         let cap = server.configuration.maxStreamsPerApp
         // Counted, then claimed: two publishes racing on the last slot may both get in.
         if cap > 0, server.registry.publishedStreams(inApp: key.app, excluding: key) >= cap {
-            refusePublish(key, messageStreamID: messageStreamID, reason: "max_streams_per_app",
+            refuse(.publish, key, messageStreamID: messageStreamID, reason: "max_streams_per_app",
                           "app \(key.app) already has \(cap) published streams (--max-streams-per-app).")
             return
         }
         var request = accessRequest(.publish, key)
         request.publishType = type
-        decideAccess(request) { session, decision in
-            switch decision {
-            case .allow(let renamed):
-                let granted = renamed.map { StreamKey(app: key.app, name: $0, query: key.query) } ?? key
-                if granted != key { session.logger.info("publish renamed by the callback", metadata: ["from": "\(key)", "to": "\(granted)"]) }
-                var r = request
-                r.key = granted
-                session.beginPublish(key: granted, type: type, messageStreamID: messageStreamID, request: r)
-            case .refuse(let reason, let description):
-                session.refusePublish(key, messageStreamID: messageStreamID, reason: reason, description)
-            }
+        admit(request, messageStreamID: messageStreamID) { session, granted in
+            session.beginPublish(key: granted.key, type: type, messageStreamID: messageStreamID, request: granted)
         }
     }
 
@@ -396,9 +387,10 @@ final class RTMPSession: ChannelInboundHandler {
                       flashVer: connectInfo.flashVer, swfUrl: connectInfo.swfUrl, pageUrl: connectInfo.pageUrl)
     }
 
-    /// Runs the access checks; `then` runs on this loop, unless the client
-    /// has since asked for something else or gone.
-    private func decideAccess(_ request: AccessRequest, then: @escaping (RTMPSession, AccessDecision) -> Void) {
+    /// Runs the access checks; `begin` gets the request as allowed (renamed
+    /// by a callback, perhaps) on this loop, unless the client has since
+    /// asked for something else or gone. A refusal answers and closes.
+    private func admit(_ request: AccessRequest, messageStreamID: UInt32, begin: @escaping (RTMPSession, AccessRequest) -> Void) {
         guard let loop = context?.eventLoop else { return }
         accessGeneration &+= 1
         let generation = accessGeneration
@@ -406,7 +398,17 @@ final class RTMPSession: ChannelInboundHandler {
         server.access.decide(request, on: loop).whenSuccess { decision in
             let s = session.value
             guard s.accessGeneration == generation, s.context?.channel.isActive == true else { return }
-            then(s, decision)
+            switch decision {
+            case .allow(let renamed):
+                var granted = request
+                if let renamed {
+                    granted.key = StreamKey(app: request.key.app, name: renamed, query: request.key.query)
+                    s.logger.info("\(request.action.rawValue) renamed by the callback", metadata: ["from": "\(request.key)", "to": "\(granted.key)"])
+                }
+                begin(s, granted)
+            case .refuse(let reason, let description):
+                s.refuse(request.action, request.key, messageStreamID: messageStreamID, reason: reason, description)
+            }
             s.flush()
         }
     }
@@ -445,21 +447,13 @@ final class RTMPSession: ChannelInboundHandler {
         }
     }
 
-    /// Says why to the client (level error, before any Publish.Start), logs it, closes.
-    private func refusePublish(_ key: StreamKey, messageStreamID: UInt32, reason: String, _ description: String) {
-        logger.warning("publish refused", metadata: ["stream_key": "\(key)", "reason": "\(reason)", "detail": "\(description)"])
+    /// Says why to the client (an error status, before any Start), logs it, closes.
+    private func refuse(_ action: AccessRequest.Action, _ key: StreamKey, messageStreamID: UInt32, reason: String, _ description: String) {
+        logger.warning("\(action.rawValue) refused", metadata: ["stream_key": "\(key)", "reason": "\(reason)", "detail": "\(description)"])
         server.counters.noteError(reason)
-        send(NetReply.status(.publishBadName, description, messageStreamID: messageStreamID))
+        send(NetReply.status(action == .publish ? .publishBadName : .playFailed, description, messageStreamID: messageStreamID))
         flush()
-        close(reason: "publish refused: \(reason)")
-    }
-
-    private func refusePlay(_ key: StreamKey, messageStreamID: UInt32, reason: String, _ description: String) {
-        logger.warning("play refused", metadata: ["stream_key": "\(key)", "reason": "\(reason)", "detail": "\(description)"])
-        server.counters.noteError(reason)
-        send(NetReply.status(.playFailed, description, messageStreamID: messageStreamID))
-        flush()
-        close(reason: "play refused: \(reason)")
+        close(reason: "\(action.rawValue) refused: \(reason)")
     }
 
     private func stopPublishing(reason: String?) {
@@ -484,17 +478,8 @@ final class RTMPSession: ChannelInboundHandler {
         stopPlaying()
         var request = accessRequest(.play, key)
         (request.playStart, request.playDuration, request.playReset) = (start, duration, reset)
-        decideAccess(request) { session, decision in
-            switch decision {
-            case .allow(let renamed):
-                let granted = renamed.map { StreamKey(app: key.app, name: $0, query: key.query) } ?? key
-                if granted != key { session.logger.info("play renamed by the callback", metadata: ["from": "\(key)", "to": "\(granted)"]) }
-                var r = request
-                r.key = granted
-                session.beginPlay(key: granted, messageStreamID: messageStreamID, request: r)
-            case .refuse(let reason, let description):
-                session.refusePlay(key, messageStreamID: messageStreamID, reason: reason, description)
-            }
+        admit(request, messageStreamID: messageStreamID) { session, granted in
+            session.beginPlay(key: granted.key, messageStreamID: messageStreamID, request: granted)
         }
     }
 
@@ -504,7 +489,7 @@ final class RTMPSession: ChannelInboundHandler {
         let cap = server.configuration.maxPlayersPerStream
         if cap > 0, stream.playerCount >= cap {
             server.registry.release(stream)
-            refusePlay(key, messageStreamID: messageStreamID, reason: "max_players_per_stream",
+            refuse(.play, key, messageStreamID: messageStreamID, reason: "max_players_per_stream",
                        "\(key) already has \(cap) players (--max-players-per-stream).")
             return
         }

@@ -11,30 +11,7 @@ import XCTest
 /// The limits on a real server over loopback: connections over the caps
 /// are closed at accept, a connection that never sends `connect` is closed,
 /// and the stream caps refuse with an error status that says why.
-final class ServerLimitsTests: XCTestCase {
-    var group: MultiThreadedEventLoopGroup!
-    var server: RTMPServer!
-    var port = 0
-
-    override func setUp() {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    }
-
-    override func tearDown() {
-        server?.shutdown()
-        try? group.syncShutdownGracefully()
-    }
-
-    private func start(_ configure: (inout ServerConfiguration) -> Void) throws {
-        var config = ServerConfiguration()
-        config.host = "127.0.0.1"
-        config.port = 0
-        config.eventLoopThreads = 1
-        configure(&config)
-        server = RTMPServer(configuration: config, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        port = try server.start().port ?? 0
-    }
-
+final class ServerLimitsTests: LoopbackServerTestCase {
     private func errors(_ reason: String) -> UInt64 { server.snapshot().lifetime.errorsByReason[reason] ?? 0 }
 
     func testConnectionsOverTheServerCapAreClosedAtAccept() throws {
