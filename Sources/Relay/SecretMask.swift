@@ -19,4 +19,23 @@ public enum SecretMask {
         }
         return out + rest
     }
+
+    /// An upstream URL as shown (a push target, later a pull origin): every
+    /// query value and, when there is an app and a name, the last path
+    /// segment, where Twitch and YouTube put the stream key, become `***`.
+    public static func maskedURL(_ url: String) -> String {
+        let (base, query) = PushTarget.split(url)
+        var shown = base
+        let path = PushTarget.path(of: base)
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        if segments.count >= 2, let slash = shown.lastIndex(of: "/"), shown.index(after: slash) < shown.endIndex {
+            shown = String(shown[...slash]) + "***"
+        }
+        guard let query else { return shown }
+        let pairs = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
+            return pair[...eq] + "***"
+        }
+        return shown + "?" + pairs.joined(separator: "&")
+    }
 }

@@ -1,0 +1,74 @@
+/// Where `--push URL` sends a stream (issue 12's URL rules): a URL with an
+/// app and no name gets the stream's name appended (`rtmp://a/live` →
+/// `rtmp://a/live/cam`); a URL with no app gets the stream's app and name;
+/// `{app}`, `{name}` and `{query}` build any other shape, `{query}` never
+/// carrying `token=` (our own access token is not the upstream's business).
+public struct PushTarget: Sendable, Equatable {
+    public let template: String
+
+    public struct InvalidURL: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(_ template: String) throws {
+        guard template.lowercased().hasPrefix("rtmp://") else { throw InvalidURL(description: "a push target must be an rtmp:// URL, got '\(SecretMask.maskedURL(template))'") }
+        guard let host = Self.authority(of: template), !host.isEmpty else { throw InvalidURL(description: "a push target needs a host: '\(SecretMask.maskedURL(template))'") }
+        self.template = template
+    }
+
+    /// The URL for stream `key` (its query as the client sent it).
+    public func url(for key: StreamKey) -> String {
+        let query = Self.withoutToken(key.query ?? "")
+        if template.contains("{app}") || template.contains("{name}") || template.contains("{query}") {
+            return template.replacingOccurrences(of: "{app}", with: key.app)
+                .replacingOccurrences(of: "{name}", with: key.name)
+                .replacingOccurrences(of: "{query}", with: query)
+        }
+        let (base, urlQuery) = Self.split(template)
+        let path = Self.path(of: base)
+        var out = base
+        while out.hasSuffix("/") { out.removeLast() }
+        switch path.split(separator: "/").count {
+        case 0: out += "/\(key.app)/\(key.name)"
+        case 1: out += "/\(key.name)"
+        default: break  // app and name given: as it is
+        }
+        return urlQuery.map { "\(out)?\($0)" } ?? out
+    }
+
+    /// Host and port of the URL, for the loop guard.
+    public var hostAndPort: (host: String, port: Int)? {
+        guard let authority = Self.authority(of: template) else { return nil }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            let host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let rest = authority[authority.index(after: close)...]
+            return (host, rest.hasPrefix(":") ? Int(rest.dropFirst()) ?? 1935 : 1935)
+        }
+        let parts = authority.split(separator: ":", maxSplits: 1)
+        return (String(parts[0]), parts.count > 1 ? Int(parts[1]) ?? 1935 : 1935)
+    }
+
+    // MARK: pieces of a URL
+
+    static func split(_ url: String) -> (String, String?) {
+        guard let q = url.firstIndex(of: "?") else { return (url, nil) }
+        return (String(url[..<q]), String(url[url.index(after: q)...]))
+    }
+
+    static func authority(of url: String) -> String? {
+        guard let r = url.range(of: "://") else { return nil }
+        let rest = split(String(url[r.upperBound...])).0
+        return String(rest.prefix { $0 != "/" })
+    }
+
+    static func path(of url: String) -> String {
+        guard let r = url.range(of: "://") else { return "" }
+        let rest = url[r.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return "" }
+        return String(rest[slash...])
+    }
+
+    static func withoutToken(_ query: String) -> String {
+        query.split(separator: "&").filter { !$0.lowercased().hasPrefix("token=") }.joined(separator: "&")
+    }
+}
