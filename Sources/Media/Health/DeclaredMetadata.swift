@@ -21,7 +21,8 @@ public struct DeclaredMetadata: Sendable, Equatable {
         self.height = size(height)
         self.videoKilobitsPerSecond = positive(videoKilobitsPerSecond, below: 10_000_000)
         self.audioKilobitsPerSecond = positive(audioKilobitsPerSecond, below: 100_000)
-        self.audioSampleRate = positive(audioSampleRate, below: 1_000_000).map { Int($0) }
+        // Below 1 Hz it would truncate to 0 (fuzzing found 6.3e-322), which no stream has.
+        self.audioSampleRate = positive(audioSampleRate, below: 1_000_000).flatMap { $0 >= 1 ? Int($0) : nil }
         // Small numbers are FLV codec ids, large ones Enhanced RTMP FourCCs.
         self.videoCodec = positive(videoCodecID, below: 4_294_967_296).map { $0 < 16 ? VideoCodec(legacyCodecID: UInt8($0)) : VideoCodec(fourCC: UInt32($0)) }
         self.audioCodec = positive(audioCodecID, below: 4_294_967_296).map { $0 < 16 ? AudioCodec(soundFormat: UInt8($0)) : AudioCodec(fourCC: UInt32($0)) }
