@@ -35,6 +35,7 @@ let allTargets: [FuzzTarget] = [
     FuzzTarget(name: "video", summary: "a video message: VideoTagInfo, ExVideoTagHeader, CodecProbe.videoConfig/vp9FrameSize/vp8FrameSize", run: fuzzVideoTag),
     FuzzTarget(name: "audio", summary: "an audio message: AudioTagInfo, ExAudioTagHeader, CodecProbe.audioConfig", run: fuzzAudioTag),
     FuzzTarget(name: "video-config", summary: "first byte picks: avcC, hvcC, av1C, vpcC, H.264 SPS, HEVC SPS, AV1 sequence header, VP9/VP8 frame header", run: fuzzVideoConfig),
+    FuzzTarget(name: "health", summary: "StreamHealthAnalyzer fed hostile timestamps, offsets, sizes, metadata and configurations", run: fuzzHealth),
     FuzzTarget(name: "audio-config", summary: "first byte picks: AudioSpecificConfig, OpusHead, FLAC STREAMINFO, MPEG audio header, AC-3/E-AC-3 sync frame", run: fuzzAudioConfig),
 ]
 

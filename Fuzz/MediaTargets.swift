@@ -247,3 +247,96 @@ private func checkAudioConfig(_ config: AudioConfig) {
         }
     }
 }
+
+// MARK: - health
+
+/// The stream health analyzer fed what a hostile publisher controls: its
+/// timestamps, composition offsets, frame sizes, onMetaData and
+/// configurations, with arrival times that only go forward (a monotonic
+/// clock). Byte 0 picks the profile; then 12-byte records:
+/// op, DTS (u32: a delta from the track's last DTS unless op's bit 3 is
+/// set), composition offset (s24), size (u16, × 64 bytes), arrival advance
+/// (u16 ms, × 16 if op's bit 4 is set).
+@Sendable func fuzzHealth(_ input: [UInt8]) {
+    guard let first = input.first else { return }
+    let profiles = HealthProfile.allCases
+    var analyzer = StreamHealthAnalyzer(profile: profiles[Int(first) % profiles.count])
+    var now: UInt64 = 1_000_000_000
+    var lastDTS: [UInt32] = [0, 0]
+    var open: [HealthFinding.Code: Bool] = [:]
+    let videoCodecs: [VideoCodec] = [.avc, .hevc, .av1, .vp9, .vp8, .sorensonH263, .unknown(1234)]
+    let audioCodecs: [AudioCodec] = [.aac, .mp3, .opus, .flac, .ac3, .eac3, .speex, .mp3_8k, .unknown(99)]
+    var record = input.dropFirst()[...]
+    while record.count >= 12 {
+        let r = Array(record.prefix(12))
+        record = record.dropFirst(12)
+        let op = r[0]
+        let u32 = UInt32(r[1]) << 24 | UInt32(r[2]) << 16 | UInt32(r[3]) << 8 | UInt32(r[4])
+        let raw24 = Int32(r[5]) << 16 | Int32(r[6]) << 8 | Int32(r[7])
+        let offset = raw24 & 0x80_0000 != 0 ? raw24 - 0x100_0000 : raw24
+        let size = Int(UInt16(r[8]) << 8 | UInt16(r[9])) * 64
+        let advance = UInt64(UInt16(r[10]) << 8 | UInt16(r[11])) * (op & 0x10 != 0 ? 16 : 1)
+        now &+= advance * 1_000_000
+        switch op & 0x07 {
+        case 0, 1, 2, 3:
+            let track = op & 0x07 == 2 ? 1 : 0
+            let dts = op & 0x08 != 0 ? u32 : lastDTS[track] &+ u32 % 4096
+            lastDTS[track] = dts
+            analyzer.observe(StreamHealthAnalyzer.Frame(
+                track: track == 1 ? .audio : .video, dts: dts, compositionOffset: track == 0 ? offset : 0,
+                isKeyframe: op & 0x07 == 1, isSequenceHeader: op & 0x07 == 3, arrivalNanos: now, bytes: size))
+        case 4:
+            analyzer.tick(now: now)
+        case 5:
+            // onMetaData numbers as the wire can carry them: any double.
+            func double(_ bits: UInt32) -> Double { Double(bitPattern: UInt64(bits) << 32 | UInt64(bits)) }
+            analyzer.noteMetadata(DeclaredMetadata(
+                frameRate: r[5] & 1 == 0 ? Double(r[6]) : double(u32), width: Int(r[8]) * 16, height: Int(r[9]) * 9,
+                videoKilobitsPerSecond: r[5] & 2 == 0 ? Double(u32 % 100_000) : double(u32 ^ 0x7FF0_0000),
+                audioKilobitsPerSecond: Double(r[7]), audioSampleRate: [44100, 48000, 22050, 0, -1][Int(r[10]) % 5],
+                videoCodecID: [7, 12, Double(FourCC.hvc1), 0.5, 1e300][Int(r[11]) % 5],
+                audioCodecID: [10, 2, Double(FourCC.opus), 14, .nan][Int(r[5] >> 4) % 5]))
+        case 6:
+            let width = op & 0x08 != 0 ? Int(u32 & 0x7FFF_FFFF) : Int(r[8]) * 16 + 16
+            let height = op & 0x08 != 0 ? Int(UInt32(bitPattern: offset) & 0x7FFF_FFFF) + 1 : Int(r[9]) * 9 + 9
+            if r[7] & 1 == 0 {
+                analyzer.noteVideoConfig(VideoConfig(codec: videoCodecs[Int(r[5]) % videoCodecs.count], profile: ["High", "Main", nil][Int(r[6]) % 3],
+                                                     level: "4", width: max(width, 1), height: max(height, 1), bitDepth: [8, 10, 12][Int(r[7] >> 1) % 3]), now: now)
+            } else {
+                analyzer.noteVideoSize(width: max(width, 1), height: max(height, 1), now: now)
+            }
+        default:
+            if r[7] & 1 == 0 {
+                analyzer.noteAudioConfig(AudioConfig(codec: audioCodecs[Int(r[5]) % audioCodecs.count], profile: ["LC", "HE-AAC", nil][Int(r[6]) % 3],
+                                                     sampleRate: op & 0x08 != 0 ? Int(u32 & 0xFF_FFFF) + 1 : [48000, 44100, 8000][Int(r[8]) % 3],
+                                                     channels: Int(r[9] % 8) + 1), now: now)
+            } else {
+                analyzer.noteReadingPaused()
+            }
+        }
+        // Appearing and clearing alternate per code; one slot per code.
+        for change in analyzer.takeChanges() {
+            switch change {
+            case .appeared(let finding):
+                require(open[finding.code] != true, "\(finding.code) appeared twice")
+                open[finding.code] = true
+            case .cleared(let code):
+                require(open[code] == true, "\(code) cleared but not open")
+                open[code] = false
+            }
+        }
+    }
+    let findings = analyzer.findings
+    require(findings.count == open.values.filter { $0 }.count, "\(findings.count) findings, \(open) open")
+    require(analyzer.faultCount <= findings.count, "faults \(analyzer.faultCount) of \(findings.count)")
+    require(analyzer.recentKeyframeArrivals(since: 0).count <= 128, "keyframe strip")
+    // The figures go out as JSON (the HTTP API): no NaN or infinity.
+    let f = analyzer.figures
+    for (name, value) in [("keyframeIntervalLast", f.keyframeIntervalLast), ("keyframeIntervalMin", f.keyframeIntervalMin),
+                          ("keyframeIntervalMax", f.keyframeIntervalMax), ("keyframeIntervalMean", f.keyframeIntervalMean),
+                          ("measuredFrameRate", f.measuredFrameRate), ("declaredFrameRate", f.declaredFrameRate),
+                          ("frameIntervalJitterMs", f.frameIntervalJitterMs), ("pace", f.pace), ("audioFrameRate", f.audioFrameRate),
+                          ("videoBitrate.variation", f.videoBitrate?.variation), ("audioBitrate.variation", f.audioBitrate?.variation)] {
+        if let value { require(value.isFinite, "figure \(name) is \(value)") }
+    }
+}

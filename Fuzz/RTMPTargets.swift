@@ -221,12 +221,49 @@ private func decodeChunkStream(_ reads: [ArraySlice<UInt8>], otherConnections: I
     return run
 }
 
+/// The decoder as the server runs it: in a ByteToMessageHandler, on a
+/// channel that then closes (decodeLast, decoderRemoved).
+private func decodeThroughHandler(_ reads: [ArraySlice<UInt8>], otherConnections: Int) -> ChunkRun {
+    let budget = ReassemblyBudget(limit: 128 << 10)
+    require(budget.reserve(otherConnections), "budget")
+    let channel = EmbeddedChannel()
+    do {
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RTMPChunkDecoder(limits: fuzzLimits(budget: budget))))
+    } catch {
+        fatalError("cannot set up the pipeline: \(error)")
+    }
+    var run = ChunkRun()
+    func drain() {
+        while let message = try? channel.readInbound(as: RTMPMessage.self) { run.messages.append(message) }
+    }
+    for read in reads {
+        do {
+            try channel.writeInbound(channel.allocator.buffer(bytes: read))
+        } catch let error as RTMPError {
+            run.error = error
+            break
+        } catch {
+            fatalError("fuzz invariant failed: the handler threw \(error)")
+        }
+        drain()
+    }
+    drain()
+    _ = try? channel.finish(acceptAlreadyClosed: true)
+    drain()
+    require(budget.heldBytes == otherConnections, "the closed connection still holds \(budget.heldBytes - otherConnections) bytes of the server's budget")
+    return run
+}
+
 @Sendable func fuzzChunk(_ input: [UInt8]) {
     let others = input.count & 1 == 1 ? 64 << 10 : 0
     let whole = decodeChunkStream([input[...]], otherConnections: others)
-    let split = decodeChunkStream(pieces(of: input, maxPiece: 300), otherConnections: others)
+    let reads = pieces(of: input, maxPiece: 300)
+    let split = decodeChunkStream(reads, otherConnections: others)
     require(whole.messages == split.messages, "one read: \(whole.messages.count) messages, many reads: \(split.messages.count)")
     require(whole.error == split.error, "one read: \(String(describing: whole.error)), many reads: \(String(describing: split.error))")
+    let handler = decodeThroughHandler(reads, otherConnections: others)
+    require(handler.messages == whole.messages, "ByteToMessageHandler: \(handler.messages.count) messages, decodeMessage: \(whole.messages.count)")
+    require(handler.error == whole.error, "ByteToMessageHandler: \(String(describing: handler.error)), decodeMessage: \(String(describing: whole.error))")
     guard !whole.messages.isEmpty else { return }
 
     // What we decoded, encoded as this server sends and decoded again.

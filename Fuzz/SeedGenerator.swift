@@ -22,6 +22,7 @@ struct SeedGenerator {
         try amfSeeds()
         try chunkSeeds()
         try wrappedTagSeeds()
+        try write("health", "made-up-15s-30fps-aac", syntheticHealthRecords())
         guard let inputDirectory else { return }
         let names = try FileManager.default.contentsOfDirectory(atPath: inputDirectory).sorted()
         for name in names {
@@ -291,6 +292,71 @@ struct SeedGenerator {
                                         timestamp: tag.timestamp, payload: clip(payload, 400)))
         }
         try write("chunk", "\(label)-publish", encode(messages))
+        try write("health", "\(label)-timing", healthRecords(tags))
+    }
+
+    /// 15 s of 30 fps video (a keyframe every 2 s) and 44.1 kHz AAC, in
+    /// DTS order, arriving in real time, with a tick a second.
+    private func syntheticHealthRecords() -> [UInt8] {
+        var events: [(dts: Int, op: UInt8)] = []
+        for frame in 0..<450 { events.append((frame * 1000 / 30, frame % 60 == 0 ? 1 : 0)) }
+        for frame in 0..<646 { events.append((frame * 1024 * 1000 / 44100, 2)) }
+        for second in 1...15 { events.append((second * 1000, 4)) }
+        events.sort { $0.dts < $1.dts }
+        var out: [UInt8] = [0]
+        var last = 0
+        for event in events {
+            let advance = UInt16(event.dts - last)
+            last = event.dts
+            let dts = UInt32(event.dts)
+            let size: UInt16 = event.op == 1 ? 300 : event.op == 0 ? 40 : 6
+            out += [event.op | 8, UInt8(dts >> 24), UInt8(dts >> 16 & 0xFF), UInt8(dts >> 8 & 0xFF), UInt8(dts & 0xFF),
+                    0, 0, event.op == 0 ? 66 : 0, UInt8(size >> 8), UInt8(size & 0xFF), UInt8(advance >> 8), UInt8(advance & 0xFF)]
+        }
+        return out
+    }
+
+    /// The tags' timing as `health` records: absolute DTS, composition
+    /// offsets, sizes, arrival in step with the DTS, a tick a second, the
+    /// configurations the probes find.
+    private func healthRecords(_ tags: [FLVTag]) -> [UInt8] {
+        var out: [UInt8] = [0]
+        var lastTimestamp: UInt32 = 0
+        var lastTick: UInt32 = 0
+        func record(_ op: UInt8, _ value: UInt32, offset: Int32 = 0, size: Int = 0, advance: UInt32 = 0, extra: [UInt8] = [0, 0, 0]) {
+            let o = UInt32(bitPattern: offset) & 0xFF_FFFF
+            let s = UInt16(min(size / 64, Int(UInt16.max)))
+            out += [op, UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF),
+                    UInt8(o >> 16), UInt8(o >> 8 & 0xFF), UInt8(o & 0xFF), UInt8(s >> 8), UInt8(s & 0xFF),
+                    UInt8(min(advance, 0xFFFF) >> 8), UInt8(min(advance, 0xFFFF) & 0xFF)]
+        }
+        for tag in tags.prefix(400) {
+            let advance = tag.timestamp &- lastTimestamp
+            lastTimestamp = tag.timestamp
+            switch tag.type {
+            case FLVTag.videoType:
+                guard let info = VideoTagInfo.parse(tag.payload) else { continue }
+                if info.isSequenceHeader, let config = CodecProbe.videoConfig(tag.payload) {
+                    // op 6, absolute size in the DTS field and the offset field.
+                    record(6 | 8, UInt32(config.width ?? 1), offset: Int32((config.height ?? 1) - 1))
+                }
+                let op: UInt8 = info.isSequenceHeader ? 3 : info.isKeyframe ? 1 : 0
+                record(op | 8, tag.timestamp, offset: info.compositionOffset(in: tag.payload), size: tag.payload.readableBytes, advance: advance)
+            case FLVTag.audioType:
+                guard let info = AudioTagInfo.parse(tag.payload) else { continue }
+                if info.isSequenceHeader, let config = CodecProbe.audioConfig(tag.payload) {
+                    record(7 | 8, UInt32((config.sampleRate ?? 1) - 1))
+                }
+                record((info.isSequenceHeader ? 3 : 2) | 8, tag.timestamp, size: tag.payload.readableBytes, advance: advance)
+            default:
+                record(5, 0, advance: advance)
+            }
+            if tag.timestamp &- lastTick >= 1000 {
+                lastTick = tag.timestamp
+                record(4, 0)
+            }
+        }
+        return out
     }
 
     private func videoConfigSeeds(_ payload: ByteBuffer, info: VideoTagInfo, label: String) throws {
