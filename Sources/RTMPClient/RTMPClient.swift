@@ -55,7 +55,7 @@ public final class RTMPClient: Sendable {
         let channel = try bootstrap.channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
                 let ops = channel.pipeline.syncOperations
-                try ops.addHandler(ClientHandshakeHandler(digest: options.digestHandshake))
+                try ops.addHandler(RTMPClientHandshakeHandler(digest: options.digestHandshake))
                 try ops.addHandler(ByteToMessageHandler(RTMPChunkDecoder()))
                 try ops.addHandler(ClientMessageHandler(inbox: inbox))
             }
@@ -223,7 +223,7 @@ final class ClientMessageHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ClientHandshakeHandler.Done { inbox.handshakeCompleted() }
+        if event is RTMPClientHandshakeHandler.Done { inbox.handshakeCompleted() }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -246,45 +246,3 @@ final class ClientMessageHandler: ChannelInboundHandler {
     }
 }
 
-/// Client side of the handshake: C0C1 out, S0S1S2 in (verified), C2 out.
-final class ClientHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-    struct Done {}
-
-    private let digest: Bool
-    private var c1: [UInt8] = []
-    private var buffered = ByteBuffer()
-
-    init(digest: Bool) {
-        self.digest = digest
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        let hello = RTMPHandshake.clientHello(digest: digest)
-        c1 = hello.c1
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: hello.c0c1)), promise: nil)
-        context.fireChannelActive()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var incoming = unwrapInboundIn(data)
-        buffered.writeBuffer(&incoming)
-        let need = 1 + 2 * RTMPHandshake.packetSize
-        guard buffered.readableBytes >= need, let s = buffered.readBytes(length: need) else { return }
-        do {
-            let c2 = try RTMPHandshake.clientVerify(c1: c1, s0s1s2: s)
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: c2)), promise: nil)
-        } catch {
-            context.fireErrorCaught(error)
-            context.close(promise: nil)
-            return
-        }
-        context.fireUserInboundEventTriggered(Done())
-        let rest = buffered
-        buffered = ByteBuffer()
-        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-        if rest.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(rest)) }
-    }
-}

@@ -6,7 +6,13 @@ import NIOCore
 /// What the engine knows about one connection: counters any thread may
 /// read for a snapshot, and the few descriptive fields a session fills in.
 public final class ConnectionInfo: Sendable {
-    public enum Role: String, Sendable { case handshaking, connected, publisher, player }
+    public enum Role: String, Sendable {
+        case handshaking, connected, publisher, player
+        /// Ours, publishing a local stream to another server (`--push`).
+        case push
+        /// Ours, playing a stream from an origin into a local one (`--pull`).
+        case pull
+    }
 
     struct Details: Sendable {
         var role: Role = .handshaking
@@ -23,6 +29,8 @@ public final class ConnectionInfo: Sendable {
     public let address: String
     public let connectedAt: Date
     let channel: Channel
+    /// A connection this server opened (push or pull), not one it accepted.
+    let isUpstream: Bool
 
     let bytesIn = ManagedAtomic<UInt64>(0)
     let bytesOut = ManagedAtomic<UInt64>(0)
@@ -38,7 +46,8 @@ public final class ConnectionInfo: Sendable {
     /// Bits per second in and out over the last second (written by the sampler).
     let rates = NIOLockedValueBox<(inBps: Double, outBps: Double, lastIn: UInt64, lastOut: UInt64)>((0, 0, 0, 0))
 
-    init(id: UInt64, remote: String, address: String? = nil, channel: Channel) {
+    init(id: UInt64, remote: String, address: String? = nil, channel: Channel, isUpstream: Bool = false) {
+        self.isUpstream = isUpstream
         self.id = id
         self.remote = remote
         self.address = address ?? remote
@@ -47,6 +56,8 @@ public final class ConnectionInfo: Sendable {
     }
 
     var isAlive: Bool { channel.isActive }
+
+    var role: Role { details.withLockedValue { $0.role } }
 
     var silentNanoseconds: UInt64 {
         let now = DispatchTime.now().uptimeNanoseconds

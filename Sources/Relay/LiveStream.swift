@@ -85,7 +85,11 @@ public final class LiveStream: @unchecked Sendable {
         return lock.withLock {
             var evicted: ConnectionInfo?
             if let current = publisher, current.id != connection.id {
-                if current.isAlive && current.silentNanoseconds < options.stalePublisherNanoseconds {
+                // A local publisher takes a key over from our own pull (edge
+                // mode: the origin's copy is only a stand-in); otherwise a
+                // live publisher keeps it until it goes silent.
+                let pullGivesWay = current.role == .pull && connection.role != .pull
+                if current.isAlive && current.silentNanoseconds < options.stalePublisherNanoseconds && !pullGivesWay {
                     return .busy
                 }
                 evicted = current
@@ -296,6 +300,8 @@ public final class LiveStream: @unchecked Sendable {
 
     var hasPublisher: Bool { lock.withLock { publisher != nil } }
 
+    func isPublished(by connection: ConnectionInfo) -> Bool { lock.withLock { publisher?.id == connection.id } }
+
     var isIdle: Bool { lock.withLock { publisher == nil && sinkCount == 0 } }
 
     func noteDrops(video: Int, audio: Int) {
@@ -353,7 +359,7 @@ public final class LiveStream: @unchecked Sendable {
 
 
 
-    func snapshot(players: [ConnectionSnapshot], recording: RecordingSnapshot?) -> StreamSnapshot {
+    func snapshot(players: [ConnectionSnapshot], recording: RecordingSnapshot?, pushes: [PushSnapshot] = [], pull: PullSnapshot? = nil) -> StreamSnapshot {
         lock.withLock {
             var snapshot = StreamSnapshot(
                 key: key.description, app: key.app, name: key.name,
@@ -375,6 +381,8 @@ public final class LiveStream: @unchecked Sendable {
                     group.sinks.reduce(sum) { $0 &+ (($1 as? PlayerSink)?.bytesSent ?? 0) }
                 }
             )
+            snapshot.pushes = pushes
+            snapshot.pull = pull
             snapshot.videoBitrateHistory = Array(stats.videoHistory)
             snapshot.audioBitrateHistory = Array(stats.audioHistory)
             return snapshot

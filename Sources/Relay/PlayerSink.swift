@@ -1,4 +1,3 @@
-import Dispatch
 import NIOCore
 import RTMP
 
@@ -18,17 +17,12 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
     private let output: RTMPOutput
     private let info: ConnectionInfo
     private let publishNotify: Bool
-    private var queue: PlayerQueue
-    private(set) var drops = PlayerQueue.Drops()
+    private let delivery: QueuedDelivery
+    var drops: PlayerQueue.Drops { delivery.drops }
+    var unwritableSinceNanos: UInt64? { delivery.unwritableSinceNanos }
     private var receiveAudio = true
     private var receiveVideo = true
     private(set) var paused = false
-    /// Set when the socket stopped taking data; cleared when it takes it
-    /// again. The channel says so synchronously, from inside the write that
-    /// crossed its high-water mark, so this is the channel's writability
-    /// without a load from the channel's state per frame.
-    private(set) var unwritableSinceNanos: UInt64?
-    private var writable: Bool { unwritableSinceNanos == nil }
     /// After `stop`, batches still in the mailbox are ignored.
     private var stopped = false
     /// The connection's bytes out when this sink began: what it sent is the difference.
@@ -41,10 +35,9 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
         self.output = output
         self.info = info
         self.eventLoop = eventLoop
-        self.queue = PlayerQueue(limits: queueLimits)
+        self.delivery = QueuedDelivery(output: output, info: info, stream: stream, messageStreamID: messageStreamID, limits: queueLimits)
         self.publishNotify = publishNotify
         self.bytesOutAtStart = info.bytesOut.load(ordering: .relaxed)
-        if !output.isWritable { unwritableSinceNanos = DispatchTime.now().uptimeNanoseconds }
     }
 
     // MARK: the stream's side
@@ -53,9 +46,9 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
     /// the join burst). Without a keyframe in it (no GOP cache, no publisher
     /// yet, a GOP over the cache's cap) video starts at the next keyframe.
     func start(burst: [MediaFrame]) {
-        if !burst.contains(where: { $0.kind == .video && $0.isKeyframe }) { queue.skipVideoUntilKeyframe() }
+        if !burst.contains(where: { $0.kind == .video && $0.isKeyframe }) { delivery.skipVideoUntilKeyframe() }
         for frame in burst { enqueue(frame) }
-        publishQueueGauges()
+        delivery.publishQueueGauges()
         output.flush()
     }
 
@@ -70,7 +63,7 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
                 if publishNotify {
                     output.send(NetReply.status(.playPublishNotify, "\(stream.key) is now published.", messageStreamID: messageStreamID))
                 }
-                queue.skipVideoUntilKeyframe()
+                delivery.skipVideoUntilKeyframe()
             case .publisherStopped:
                 output.send(ControlMessage.userControl(.streamEOF(streamID: messageStreamID)).message)
                 if publishNotify {
@@ -78,7 +71,7 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
                 }
             }
         }
-        publishQueueGauges()
+        delivery.publishQueueGauges()
         output.flush()
     }
 
@@ -93,18 +86,18 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
     func pause(_ pause: Bool) {
         paused = pause
         if pause {
-            queue.removeAll()
+            delivery.removeAll()
             output.send(NetReply.status(.pauseNotify, "Paused.", messageStreamID: messageStreamID))
             output.send(ControlMessage.userControl(.streamEOF(streamID: messageStreamID)).message)
         } else {
             output.send(ControlMessage.userControl(.streamBegin(streamID: messageStreamID)).message)
             output.send(NetReply.status(.unpauseNotify, "Unpaused.", messageStreamID: messageStreamID))
             // Resume on a decodable picture, like a late joiner.
-            queue.skipVideoUntilKeyframe()
+            delivery.skipVideoUntilKeyframe()
             output.resetHeaders()
             for frame in stream.joinBurst() { enqueue(frame) }
         }
-        publishQueueGauges()
+        delivery.publishQueueGauges()
         output.flush()
     }
 
@@ -116,12 +109,7 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
     }
 
     func writabilityChanged(isWritable: Bool) {
-        if isWritable {
-            unwritableSinceNanos = nil
-            drainQueue()
-        } else if unwritableSinceNanos == nil {
-            unwritableSinceNanos = DispatchTime.now().uptimeNanoseconds
-        }
+        delivery.writabilityChanged(isWritable: isWritable)
     }
 
     /// Unsubscribes; later batches are ignored.
@@ -129,48 +117,13 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
         guard !stopped else { return }
         stopped = true
         stream.unsubscribe(self)
-        queue.removeAll()
-        info.queuedBytes.store(0, ordering: .relaxed)
-        info.queuedMessages.store(0, ordering: .relaxed)
+        delivery.removeAll()
     }
-
-    // MARK: queue and writes
 
     private func enqueue(_ frame: MediaFrame) {
         guard !paused else { return }
         if frame.kind == .audio && !receiveAudio { return }
         if frame.kind == .video && !receiveVideo { return }
-        let before = drops
-        defer { countDrops(since: before) }
-        guard queue.admit(frame, drops: &drops) else { return }
-        if queue.isEmpty, writable {
-            output.write(frame, messageStreamID: messageStreamID)
-        } else if queue.push(frame, drops: &drops) {
-            output.resetMediaHeaders()
-        }
-    }
-
-    private func countDrops(since before: PlayerQueue.Drops) {
-        let dv = drops.video &- before.video, da = drops.audio &- before.audio
-        guard dv > 0 || da > 0 else { return }
-        info.droppedVideo.wrappingIncrement(by: UInt64(dv), ordering: .relaxed)
-        info.droppedAudio.wrappingIncrement(by: UInt64(da), ordering: .relaxed)
-        stream.noteDrops(video: dv, audio: da)
-    }
-
-    private func drainQueue() {
-        var wrote = false
-        while writable, let frame = queue.popFirst() {
-            output.write(frame, messageStreamID: messageStreamID)
-            wrote = true
-        }
-        publishQueueGauges()
-        if wrote { output.flush() }
-    }
-
-    /// The snapshot's view of the queue, updated once per batch rather than per frame.
-    private func publishQueueGauges() {
-        info.queuedBytes.store(queue.bytes, ordering: .relaxed)
-        info.queuedMessages.store(queue.count, ordering: .relaxed)
+        delivery.enqueue(frame)
     }
 }

@@ -61,6 +61,7 @@ public final class RTMPServer: Sendable {
         guard let bound = channel.localAddress else {
             throw StartError.bindFailed(address: address, reason: "no local address after bind")
         }
+        state.boundPort.store(bound.port ?? config.port, ordering: .relaxed)
         state.logger.info("listening", metadata: ["address": "\(Self.describe(bound))", "chunk_size": "\(config.chunkSize)", "gop_cache": "\(config.gopCache)", "join_burst_ms": "\(config.gopLimits.joinBurstMilliseconds)"])
         state.events.add(.listening, "listening on \(Self.describe(bound))")
         // One sampler for bitrates, on one loop.
@@ -180,7 +181,8 @@ public final class RTMPServer: Sendable {
         }
         let streams = state.registry.all.map { stream in
             stream.snapshot(players: (byKey[stream.key.description] ?? []).map(ConnectionSnapshot.init),
-                            recording: state.recordings.snapshot(for: stream.key))
+                            recording: state.recordings.snapshot(for: stream.key),
+                            pushes: state.pushes.snapshots(for: stream.key), pull: state.pulls.snapshot(for: stream.key))
         }
         let all = connections.map(ConnectionSnapshot.init)
         return ServerSnapshot(
@@ -208,6 +210,9 @@ public final class RTMPServer: Sendable {
         if let l = listener.get() { try? l.close().wait() }
         // Recordings first: every open file is finalised before exit.
         state.recordings.stopAllAndWait(reason: "server shutting down")
+        // Pushes unpublish upstream and pulls let go, without retrying.
+        state.pushes.endAll(reason: "server shutting down")
+        state.pulls.endAll(reason: "server shutting down")
         let connections = state.allConnections
         let closed = connections.map { c -> EventLoopFuture<Void> in
             c.channel.pipeline.fireUserInboundEventTriggered(RTMPSession.ShutdownEvent())

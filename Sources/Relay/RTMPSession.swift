@@ -414,6 +414,12 @@ final class RTMPSession: ChannelInboundHandler {
     }
 
     private func beginPublish(key: StreamKey, type: String, messageStreamID: UInt32, request: AccessRequest) {
+        if connectInfo.flashVer.hasSuffix(PushRelay.flashVer(server).suffix(20)) {
+            // One of our own pushes came back to us (through a name or an
+            // address the startup check could not see through).
+            refuse(.publish, key, messageStreamID: messageStreamID, reason: "push_loop", "a push from this server to itself is refused")
+            return
+        }
         let stream = server.registry.stream(for: key)
         switch stream.claimPublisher(info) {
         case .busy:
@@ -445,6 +451,7 @@ final class RTMPSession: ChannelInboundHandler {
             // Failures are logged and shown in the snapshot; publishing goes on.
             _ = try? server.recordings.start(stream)
         }
+        server.pushes.published(stream, by: info, server: server)
     }
 
     /// Says why to the client (an error status, before any Start), logs it, closes.
@@ -515,6 +522,7 @@ final class RTMPSession: ChannelInboundHandler {
         server.events.add(.play, "play \(key) by \(info.remote)", connectionID: info.id, streamKey: key.description)
         logger.info("subscriber added", metadata: ["players": "\(stream.playerCount)"])
         sink.start(burst: burst)
+        if !live && server.pulls.isEnabled { server.pulls.playerWaiting(for: key, server: server) }
     }
 
     private func stopPlaying() {

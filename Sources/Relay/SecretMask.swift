@@ -24,9 +24,9 @@ public enum SecretMask {
     /// query value and, when there is an app and a name, the last path
     /// segment, where Twitch and YouTube put the stream key, become `***`.
     public static func maskedURL(_ url: String) -> String {
-        let (base, query) = PushTarget.split(url)
+        let (base, query) = UpstreamURLTemplate.split(url)
         var shown = base
-        let path = PushTarget.path(of: base)
+        let path = UpstreamURLTemplate.path(of: base)
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         if segments.count >= 2, let slash = shown.lastIndex(of: "/"), shown.index(after: slash) < shown.endIndex {
             shown = String(shown[...slash]) + "***"

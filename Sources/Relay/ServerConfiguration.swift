@@ -36,6 +36,12 @@ public struct ServerConfiguration: Sendable {
     public var maxStreamsPerApp = 0
     /// Players per stream (`--max-players-per-stream`). 0: no cap.
     public var maxPlayersPerStream = 0
+    /// Upstreams every matching published stream is also published to (`--push`, the config file).
+    public var pushes: [UpstreamRule] = []
+    /// Origins a play request with no local publisher is pulled from (`--pull`); the first matching rule wins.
+    public var pulls: [UpstreamRule] = []
+    /// A pull with no player left stops after this long (`--pull-idle`).
+    public var pullIdleTimeout: TimeAmount = .seconds(10)
     /// Who may publish and play.
     public var access = AccessOptions()
     /// A connection that has not finished the handshake in this time is closed.

@@ -81,6 +81,10 @@ public struct StreamSnapshot: Sendable, Encodable {
     public var metadata: [MetadataEntry]
     /// The running recording, or how the last one ended; nil if never recorded.
     public var recording: RecordingSnapshot?
+    /// This stream's `--push` upstreams.
+    public var pushes: [PushSnapshot] = []
+    /// Where this stream is pulled from (edge mode), while a pull runs.
+    public var pull: PullSnapshot?
 
     public var isLive: Bool { publisher != nil }
     public var isRecording: Bool { recording?.isRecording == true }

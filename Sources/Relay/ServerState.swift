@@ -14,6 +14,9 @@ final class ServerState: Sendable {
     let counters = ServerCounters()
     let logger: Logger
     let startedAt = Date()
+    /// Random per process: our pushes carry it in their connect, so a push
+    /// aimed back at this server is recognised and refused (the loop guard).
+    let instanceToken = String(UInt64.random(in: 1 ... .max), radix: 36)
     private let nextConnectionID = ManagedAtomic<UInt64>(1)
     /// The open connections, and the admission books that go with them.
     private let connections: NIOLockedValueBox<(byID: [UInt64: ConnectionInfo], admission: ConnectionAdmission)>
@@ -21,10 +24,14 @@ final class ServerState: Sendable {
     let refusalLog = RateLimitedLog()
     /// Set once shutdown starts: new connections are refused.
     let shuttingDown = ManagedAtomic<Bool>(false)
+    /// The port the listener got (the configured one, or the one port 0 picked).
+    let boundPort = ManagedAtomic<Int>(0)
     let recordings: RecordingController
     /// The decoder limits every connection gets, the server-wide budget in them.
     let decoderLimits: RTMPChunkDecoder.Limits
     let access: AccessController
+    let pushes: PushController
+    let pulls: PullController
 
     init(configuration: ServerConfiguration, logger: Logger, group: EventLoopGroup) {
         self.configuration = configuration
@@ -42,6 +49,8 @@ final class ServerState: Sendable {
         options.healthProfile = configuration.healthProfile
         options.stalePublisherNanoseconds = UInt64(max(0, configuration.stalePublisherTimeout.nanoseconds))
         self.registry = StreamRegistry(options: options, mailboxes: MailboxDirectory(mergeWriteDelay: configuration.mergeWriteDelay), logger: logger)
+        self.pushes = PushController(rules: configuration.pushes, group: group, logger: logger)
+        self.pulls = PullController(rules: configuration.pulls, group: group, logger: logger)
         self.recordings = RecordingController(options: configuration.recording, registry: registry, events: events, group: group, logger: logger)
     }
 
@@ -57,12 +66,32 @@ final class ServerState: Sendable {
         }
     }
 
+    /// Whether host:port is this server's own listener (the push loop guard):
+    /// the port we listen on, at a loopback address or the one we bound.
+    func isOwnAddress(host: String, port: Int) -> Bool {
+        guard port == boundPort.load(ordering: .relaxed) else { return false }
+        let h = host.lowercased()
+        return h == configuration.host.lowercased() || h == "localhost" || h.hasPrefix("127.") || h == "::1" || h == "0.0.0.0" || h == "::"
+    }
+
+    /// A table entry for a connection we opened (a push or a pull): shown,
+    /// counted and closed at shutdown like the others, outside the
+    /// admission limits, which are about who connects to us.
+    func makeUpstreamConnection(remote: String, channel: Channel) -> ConnectionInfo {
+        connections.withLockedValue { table in
+            let id = nextConnectionID.loadThenWrappingIncrement(ordering: .relaxed)
+            let info = ConnectionInfo(id: id, remote: remote, address: remote, channel: channel, isUpstream: true)
+            table.byID[id] = info
+            return info
+        }
+    }
+
     func removeConnection(_ id: UInt64) {
         // Under the table's lock, so a snapshot counts a closing connection
         // once: in the table or in the closed totals (lifetime counters never dip).
         connections.withLockedValue { table in
             guard let info = table.byID.removeValue(forKey: id) else { return }
-            table.admission.release(info.address)
+            if !info.isUpstream { table.admission.release(info.address) }
             counters.closedBytesIn.wrappingIncrement(by: info.bytesIn.load(ordering: .relaxed), ordering: .relaxed)
             counters.closedBytesOut.wrappingIncrement(by: info.bytesOut.load(ordering: .relaxed), ordering: .relaxed)
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Names a live stream: `app/name`. The query string a client appends to
 /// the name (`test?token=…`) is not part of the key; it is kept for auth.
 public struct StreamKey: Hashable, Sendable, CustomStringConvertible {
@@ -27,6 +29,12 @@ public struct StreamKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(app)/\(name)" }
+
+    /// Whether `app/name` matches a shell glob (`live/*`): the auth file's
+    /// rules and the push/pull rules select streams this way.
+    public func matches(glob pattern: String) -> Bool {
+        fnmatch(pattern, description, 0) == 0
+    }
 
     public static func == (a: StreamKey, b: StreamKey) -> Bool { a.app == b.app && a.name == b.name }
     public func hash(into h: inout Hasher) { h.combine(app); h.combine(name) }

@@ -103,6 +103,9 @@ struct RTMPTop: ParsableCommand {
     @OptionGroup(title: "Access control")
     var access: AccessFlags
 
+    @OptionGroup(title: "Push and pull")
+    var relay: RelayFlags
+
     func validate() throws {
         if let http { guard Self.httpAddress(http) != nil else { throw ValidationError("--http wants HOST:PORT, :PORT or PORT, got '\(http)'") } }
         if let t = httpToken, t.isEmpty { throw ValidationError("--http-token must not be empty") }
@@ -145,6 +148,7 @@ struct RTMPTop: ParsableCommand {
         limits.apply(to: &config)
         do {
             config.access = try access.options()
+            try relay.apply(to: &config)
         } catch {
             FileHandle.standardError.write(Data("rtmp-top: \(error)\n".utf8))
             throw ExitCode.failure

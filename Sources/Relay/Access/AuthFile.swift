@@ -67,13 +67,9 @@ public struct AuthFile: Sendable, Equatable {
     /// The tokens that admit `action` on `key` (empty: none needed).
     func tokens(for key: StreamKey, action: AccessRequest.Action) -> [String] {
         let global = (action == .publish ? globalPublishToken : globalPlayToken).map { [$0] } ?? []
-        guard let rule = rules.first(where: { Self.glob($0.match, matches: key.description) }) else { return global }
+        guard let rule = rules.first(where: { key.matches(glob: $0.match) }) else { return global }
         return (action == .publish ? rule.publishTokens : rule.playTokens) ?? global
     }
 
     var restrictsPublishing: Bool { globalPublishToken != nil || rules.contains { !($0.publishTokens ?? []).isEmpty } }
-
-    static func glob(_ pattern: String, matches text: String) -> Bool {
-        fnmatch(pattern, text, 0) == 0
-    }
 }

@@ -11,7 +11,7 @@ enum Fixtures {
     }()
 
     /// H.264 (High, 640x360, 30 fps, `gop` frames per keyframe) + AAC (44.1 kHz mono) in FLV.
-    static func h264aac(seconds: Int, gop: Int, size: String = "640x360", name: String) throws -> URL {
+    static func h264aac(seconds: Int, gop: Int, size: String = "640x360", videoBitrate: String = "800k", name: String) throws -> URL {
         let url = directory.appendingPathComponent(name)
         if FileManager.default.fileExists(atPath: url.path) { return url }
         let ffmpeg = try Tool.path("ffmpeg")
@@ -21,7 +21,7 @@ enum Fixtures {
             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
             "-t", "\(seconds)",
             "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p",
-            "-g", "\(gop)", "-keyint_min", "\(gop)", "-sc_threshold", "0", "-b:v", "800k",
+            "-g", "\(gop)", "-keyint_min", "\(gop)", "-sc_threshold", "0", "-b:v", videoBitrate, "-maxrate", videoBitrate, "-bufsize", videoBitrate,
             "-c:a", "aac", "-b:a", "96k", "-ac", "1",
             "-f", "flv", url.path,
         ], in: directory, timeout: 120)

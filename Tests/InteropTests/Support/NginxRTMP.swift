@@ -9,7 +9,8 @@ final class NginxRTMP {
     let httpPort: Int
     private let process: ChildProcess
 
-    init(directory: URL) throws {
+    /// `application` is the body of `application live { … }` (a `pull` or `push` line, say).
+    init(directory: URL, application: String = "live on;") throws {
         let module = "/usr/lib/nginx/modules/ngx_rtmp_module.so"
         let nginx = try Tool.path("nginx")
         guard FileManager.default.fileExists(atPath: module) else {
@@ -30,7 +31,7 @@ final class NginxRTMP {
             pid \(dir.path)/nginx.pid;
             error_log \(dir.path)/error.log info;
             events { worker_connections 256; }
-            rtmp { server { listen 127.0.0.1:\(rtmp); chunk_size 4096; application live { live on; } } }
+            rtmp { server { listen 127.0.0.1:\(rtmp); chunk_size 4096; application live { \(application) } } }
             http {
               access_log off;
               client_body_temp_path \(dir.path)/body; proxy_temp_path \(dir.path)/proxy; fastcgi_temp_path \(dir.path)/fcgi;

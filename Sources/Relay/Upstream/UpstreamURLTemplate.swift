@@ -1,9 +1,9 @@
-/// Where `--push URL` sends a stream (issue 12's URL rules): a URL with an
+/// Where `--push URL` sends a stream and `--pull URL` fetches it from (issue 12's URL rules): a URL with an
 /// app and no name gets the stream's name appended (`rtmp://a/live` →
 /// `rtmp://a/live/cam`); a URL with no app gets the stream's app and name;
 /// `{app}`, `{name}` and `{query}` build any other shape, `{query}` never
 /// carrying `token=` (our own access token is not the upstream's business).
-public struct PushTarget: Sendable, Equatable {
+public struct UpstreamURLTemplate: Sendable, Equatable {
     public let template: String
 
     public struct InvalidURL: Error, CustomStringConvertible {
@@ -11,8 +11,8 @@ public struct PushTarget: Sendable, Equatable {
     }
 
     public init(_ template: String) throws {
-        guard template.lowercased().hasPrefix("rtmp://") else { throw InvalidURL(description: "a push target must be an rtmp:// URL, got '\(SecretMask.maskedURL(template))'") }
-        guard let host = Self.authority(of: template), !host.isEmpty else { throw InvalidURL(description: "a push target needs a host: '\(SecretMask.maskedURL(template))'") }
+        guard template.lowercased().hasPrefix("rtmp://") else { throw InvalidURL(description: "an upstream must be an rtmp:// URL, got '\(SecretMask.maskedURL(template))'") }
+        guard let host = Self.authority(of: template), !host.isEmpty else { throw InvalidURL(description: "an upstream needs a host: '\(SecretMask.maskedURL(template))'") }
         self.template = template
     }
 
@@ -38,14 +38,7 @@ public struct PushTarget: Sendable, Equatable {
 
     /// Host and port of the URL, for the loop guard.
     public var hostAndPort: (host: String, port: Int)? {
-        guard let authority = Self.authority(of: template) else { return nil }
-        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            let host = String(authority[authority.index(after: authority.startIndex)..<close])
-            let rest = authority[authority.index(after: close)...]
-            return (host, rest.hasPrefix(":") ? Int(rest.dropFirst()) ?? 1935 : 1935)
-        }
-        let parts = authority.split(separator: ":", maxSplits: 1)
-        return (String(parts[0]), parts.count > 1 ? Int(parts[1]) ?? 1935 : 1935)
+        Self.authority(of: template).flatMap(Self.hostAndPort)
     }
 
     // MARK: pieces of a URL
@@ -66,6 +59,19 @@ public struct PushTarget: Sendable, Equatable {
         let rest = url[r.upperBound...]
         guard let slash = rest.firstIndex(of: "/") else { return "" }
         return String(rest[slash...])
+    }
+
+    /// `host`, `host:port`, `[v6]` or `[v6]:port`; 1935 when no port is given.
+    static func hostAndPort(_ authority: String) -> (host: String, port: Int)? {
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            let host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let rest = authority[authority.index(after: close)...]
+            guard rest.isEmpty || rest.hasPrefix(":") else { return nil }
+            return (host, rest.isEmpty ? 1935 : Int(rest.dropFirst()) ?? 1935)
+        }
+        let parts = authority.split(separator: ":", maxSplits: 1)
+        guard let first = parts.first, !first.isEmpty else { return nil }
+        return (String(first), parts.count > 1 ? Int(parts[1]) ?? 1935 : 1935)
     }
 
     static func withoutToken(_ query: String) -> String {
