@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // The nginx-rtmp style HTTP callbacks (--on-publish …).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // --config FILE (TOML).
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         // rtmp-bench's latency percentiles.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
@@ -104,6 +106,7 @@ let package = Package(
             dependencies: [
                 "Relay", "Dashboard", "Terminal", "HTTPAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

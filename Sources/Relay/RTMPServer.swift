@@ -167,6 +167,17 @@ public final class RTMPServer: Sendable {
     }
 
     /// The recent events with an id above `id`, oldest first (cheap: no snapshot).
+    /// New push rules (SIGHUP with --config), for streams published from now on.
+    public func replacePushRules(_ rules: [UpstreamRule]) { state.pushes.replaceRules(rules) }
+
+    /// Stops a push (its id is in `StreamSnapshot.pushes`) until `restartPush`; false if there is none.
+    @discardableResult
+    public func stopPush(id: UInt64) -> Bool { state.pushes.stop(id: id) }
+
+    /// Starts a stopped push again, or a waiting one at once; false if there is none.
+    @discardableResult
+    public func restartPush(id: UInt64) -> Bool { state.pushes.restart(id: id) }
+
     public func events(after id: UInt64) -> [ServerEvent] {
         state.events.after(id)
     }

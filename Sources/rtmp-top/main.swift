@@ -106,6 +106,10 @@ struct RTMPTop: ParsableCommand {
     @OptionGroup(title: "Push and pull")
     var relay: RelayFlags
 
+    @Option(name: .long, help: ArgumentHelp("TOML file of options and push rules per app or stream-key pattern; options on the command line win. Push rules are reloaded on SIGHUP.",
+                                            valueName: "file"))
+    var config: String?
+
     func validate() throws {
         if let http { guard Self.httpAddress(http) != nil else { throw ValidationError("--http wants HOST:PORT, :PORT or PORT, got '\(http)'") } }
         if let t = httpToken, t.isEmpty { throw ValidationError("--http-token must not be empty") }
@@ -146,9 +150,16 @@ struct RTMPTop: ParsableCommand {
         config.port = address.port
         config.chunkSize = chunkSize
         limits.apply(to: &config)
+        // Push rules of the config file, read again on SIGHUP; a --push on
+        // the command line replaced the file's top-level push list.
+        let pushesGivenOnCommandLine = CommandLine.arguments.contains { $0 == "--push" || $0 == "-push" || $0.hasPrefix("--push=") }
+        let configPath = self.config
+        let flagPushes: [UpstreamRule]
         do {
             config.access = try access.options()
             try relay.apply(to: &config)
+            flagPushes = config.pushes
+            if let configPath { config.pushes += try ConfigFile.load(path: configPath).pushRules }
         } catch {
             FileHandle.standardError.write(Data("rtmp-top: \(error)\n".utf8))
             throw ExitCode.failure
@@ -236,6 +247,17 @@ struct RTMPTop: ParsableCommand {
             if let logPath { output.reopen(path: logPath) }
             logger.info("SIGHUP: reloading", metadata: ["log_file": "\(logPath ?? "-")"])
             server.reloadAccessRules()
+            if let configPath {
+                do {
+                    let file = try ConfigFile.load(path: configPath)
+                    let urls = pushesGivenOnCommandLine ? [] : try file.pushURLs.map { UpstreamRule(target: try UpstreamURLTemplate($0)) }
+                    let rules = (pushesGivenOnCommandLine ? flagPushes : urls) + file.pushRules
+                    server.replacePushRules(rules)
+                    logger.info("push rules reloaded", metadata: ["config": "\(configPath)", "rules": "\(rules.count)"])
+                } catch {
+                    logger.error("config file not reloaded, keeping the push rules", metadata: ["error": "\(error)"])
+                }
+            }
         }
         hup.resume()
         sources.append(hup)
@@ -323,6 +345,19 @@ let arguments = CommandLine.arguments.dropFirst().map { arg -> String in
 }
 if arguments.first == "analyze" {
     AnalyzeCommand.main(Array(arguments.dropFirst()))
+} else if let path = ConfigFile.path(in: arguments) {
+    // The config file's options go first; the command line's win.
+    do {
+        let file = try ConfigFile.load(path: path)
+        // The file alone first, so a mistake in it is named as the file's.
+        do { _ = try RTMPTop.parse(file.arguments) } catch {
+            throw ConfigFile.LoadError(description: "\(path): \(RTMPTop.message(for: error))")
+        }
+        RTMPTop.main(ConfigFile.merge(file: file.arguments, commandLine: Array(arguments)))
+    } catch {
+        FileHandle.standardError.write(Data("rtmp-top: \(error)\n".utf8))
+        exit(1)
+    }
 } else {
     RTMPTop.main(Array(arguments))
 }
