@@ -308,3 +308,85 @@ final class PushPullInteropTests: XCTestCase {
         for c in [player, publisher] { c.close() }
     }
 }
+
+/// The loop guards: a push aimed at the server itself is skipped, one that
+/// comes back through another name is refused by the token in its connect,
+/// and a stream our own pull publishes is not pushed again.
+final class PushLoopGuardTests: XCTestCase {
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    override func tearDown() {
+        try? group.syncShutdownGracefully()
+    }
+
+    func testAPushToItselfIsSkippedAndOneThatComesBackIsRefused() throws {
+        let work = Fixtures.workDirectory(name)
+        let port = try LoopbackTCP.freePort()
+        let server = try TestServer(directory: work) { c in
+            c.port = port
+            c.pushes = [UpstreamRule(target: try! UpstreamURLTemplate("rtmp://localhost:\(port)/copy"))]
+        }
+        defer { server.stop() }
+        let publisher = try RTMPClient.connect(host: "127.0.0.1", port: port, app: "live", group: group)
+        defer { publisher.close() }
+        try publisher.publish("cam")
+        XCTAssertTrue(waitUntil(timeout: 5) { server.log.contains("push skipped: it targets this server itself") }, server.log)
+        XCTAssertEqual(server.server.snapshot().streams.first { $0.key == "live/cam" }?.pushes.count, 0)
+
+        // A connect carrying this server's relay token: one of our own pushes, come back.
+        var options = RTMPClient.Options()
+        options.flashVer = PushRelay.flashVer(server.server.state)
+        let echo = try RTMPClient.connect(host: "127.0.0.1", port: port, app: "copy", group: group, options: options)
+        defer { echo.close() }
+        XCTAssertThrowsError(try echo.publish("cam")) { XCTAssertTrue("\($0)".contains("BadName"), "\($0)") }
+        XCTAssertTrue(server.log.contains("\"reason\":\"push_loop\""))
+    }
+
+    func testAStreamOurPullPublishesIsNotPushedAgain() throws {
+        let work = Fixtures.workDirectory(name)
+        let origin = try TestServer(directory: Fixtures.subdirectory("origin", of: work))
+        defer { origin.stop() }
+        let sink = try TestServer(directory: Fixtures.subdirectory("sink", of: work))
+        defer { sink.stop() }
+        let edge = try TestServer(directory: Fixtures.subdirectory("edge", of: work)) { c in
+            c.pulls = [UpstreamRule(target: try! UpstreamURLTemplate("rtmp://127.0.0.1:\(origin.port)/live"))]
+            c.pushes = [UpstreamRule(target: try! UpstreamURLTemplate("rtmp://127.0.0.1:\(sink.port)/live"))]
+        }
+        defer { edge.stop() }
+        let publisher = try RTMPClient.connect(host: "127.0.0.1", port: origin.port, app: "live", group: group)
+        defer { publisher.close() }
+        try publisher.publish("cam")
+        let player = try RTMPClient.connect(host: "127.0.0.1", port: edge.port, app: "live", group: group)
+        defer { player.close() }
+        try player.play("cam")
+        XCTAssertTrue(waitUntil(timeout: 5) { edge.server.snapshot().streams.first?.publisher?.role == "pull" }, "the edge pulls")
+        // A local publish on the edge is pushed: the rule works…
+        let local = try RTMPClient.connect(host: "127.0.0.1", port: edge.port, app: "live", group: group)
+        defer { local.close() }
+        try local.publish("own")
+        XCTAssertTrue(waitUntil(timeout: 5) { sink.server.snapshot().streams.contains { $0.key == "live/own" && $0.publisher != nil } })
+        // …and the pulled stream was not.
+        XCTAssertFalse(sink.server.snapshot().streams.contains { $0.key == "live/cam" }, "a pulled stream is not pushed again")
+        XCTAssertEqual(edge.server.snapshot().streams.first { $0.key == "live/cam" }?.pushes.count, 0)
+    }
+
+    func testALocalPublisherTakesTheKeyOverFromAPull() throws {
+        let work = Fixtures.workDirectory(name)
+        let origin = try TestServer(directory: Fixtures.subdirectory("origin", of: work))
+        defer { origin.stop() }
+        let edge = try TestServer(directory: Fixtures.subdirectory("edge", of: work)) { c in
+            c.pulls = [UpstreamRule(target: try! UpstreamURLTemplate("rtmp://127.0.0.1:\(origin.port)/live"))]
+        }
+        defer { edge.stop() }
+        let player = try RTMPClient.connect(host: "127.0.0.1", port: edge.port, app: "live", group: group)
+        defer { player.close() }
+        try player.play("cam")
+        XCTAssertTrue(waitUntil(timeout: 5) { edge.server.snapshot().streams.first?.publisher?.role == "pull" })
+        let local = try RTMPClient.connect(host: "127.0.0.1", port: edge.port, app: "live", group: group)
+        defer { local.close() }
+        try local.publish("cam")
+        XCTAssertTrue(waitUntil(timeout: 5) { edge.server.snapshot().streams.first?.publisher?.role == "publisher" }, "the local publisher has the key")
+        XCTAssertTrue(waitUntil(timeout: 5) { origin.server.snapshot().streams.allSatisfy { $0.players.isEmpty } }, "the pull let go of the origin")
+        XCTAssertTrue(edge.server.snapshot().connections.allSatisfy { $0.role != "pull" })
+    }
+}
