@@ -253,22 +253,10 @@ final class RTMPSession: ChannelInboundHandler {
         }
     }
 
-    /// An aggregate message carries FLV tags back to back; each becomes a
-    /// message of its own, timed relative to the aggregate's timestamp.
+    /// An aggregate message's tags, each ingested as a message of its own.
     private func ingestAggregate(_ message: RTMPMessage, into stream: LiveStream) throws {
-        var body = message.payload
-        var base: UInt32?
-        while body.readableBytes > 0 {
-            guard let type = body.readInteger(as: UInt8.self), let size = body.readUInt24(),
-                  let ts24 = body.readUInt24(), let tsExt = body.readInteger(as: UInt8.self),
-                  body.readUInt24() != nil, let data = body.readSlice(length: Int(size)),
-                  body.readInteger(as: UInt32.self) != nil else {
-                throw RTMPError.malformedMessage("truncated aggregate message")
-            }
-            let ts = UInt32(tsExt) << 24 | ts24
-            let first = base ?? ts
-            base = first
-            pauseIfOverloaded(stream.ingest(typeID: type, timestamp: message.timestamp &+ (ts &- first), payload: data, from: info))
+        for tag in try AggregateMessage.tags(of: message) {
+            pauseIfOverloaded(stream.ingest(typeID: tag.typeID, timestamp: tag.timestamp, payload: tag.payload, from: info))
         }
     }
 

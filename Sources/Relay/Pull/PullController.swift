@@ -24,7 +24,7 @@ final class PullController: Sendable {
         guard let rule = rules.first(where: { $0.applies(to: key) }) else { return }
         let endpoint: UpstreamEndpoint
         do {
-            endpoint = try UpstreamEndpoint(url: rule.target.url(for: key))
+            endpoint = try UpstreamEndpoint(url: rule.target.pullURL(for: key))
         } catch {
             logger.error("pull skipped", metadata: ["stream_key": "\(key)", "error": "\(error)"])
             return

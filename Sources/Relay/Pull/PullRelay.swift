@@ -196,6 +196,14 @@ final class PullRelay: UpstreamSessionDelegate, @unchecked Sendable {
         guard let p = publishing, session === self.session else { return }
         // A backlog here is the local players' loops being busy: the
         // origin's TCP window absorbs it, as for a publisher we do not pause.
+        if message.typeID == RTMPMessageType.aggregate {
+            do {
+                for tag in try AggregateMessage.tags(of: message) { stream.ingest(typeID: tag.typeID, timestamp: tag.timestamp, payload: tag.payload, from: p) }
+            } catch {
+                session.close(reason: "bad aggregate message from the origin: \(error)")
+            }
+            return
+        }
         stream.ingest(typeID: message.typeID, timestamp: message.timestamp, payload: message.payload, from: p)
     }
 

@@ -36,6 +36,16 @@ public struct UpstreamURLTemplate: Sendable, Equatable {
         return urlQuery.map { "\(out)?\($0)" } ?? out
     }
 
+    /// The URL for a pull of `key`: as `url(for:)`, and the play request's
+    /// query (less our `token=`) passed on unless the template places it.
+    public func pullURL(for key: StreamKey) -> String {
+        let url = url(for: key)
+        guard !template.contains("{query}") else { return url }
+        let query = Self.withoutToken(key.query ?? "")
+        guard !query.isEmpty else { return url }
+        return url + (url.contains("?") ? "&" : "?") + query
+    }
+
     /// Host and port of the URL, for the loop guard.
     public var hostAndPort: (host: String, port: Int)? {
         Self.authority(of: template).flatMap(Self.hostAndPort)

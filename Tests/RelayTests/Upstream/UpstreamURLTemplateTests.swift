@@ -20,6 +20,13 @@ final class UpstreamURLTemplateTests: XCTestCase {
         XCTAssertEqual(try UpstreamURLTemplate("rtmp://edge/x/{name}?{query}").url(for: StreamKey(app: "live", rawName: "cam?TOKEN=a")), "rtmp://edge/x/cam?")
     }
 
+    func testAPullPassesThePlayersQueryOnWithoutOurToken() throws {
+        XCTAssertEqual(try UpstreamURLTemplate("rtmp://origin/live").pullURL(for: cam), "rtmp://origin/live/cam?quality=hd")
+        XCTAssertEqual(try UpstreamURLTemplate("rtmp://origin/live?edge=1").pullURL(for: cam), "rtmp://origin/live/cam?edge=1&quality=hd")
+        XCTAssertEqual(try UpstreamURLTemplate("rtmp://origin/live/{name}?{query}").pullURL(for: cam), "rtmp://origin/live/cam?quality=hd", "placed once")
+        XCTAssertEqual(try UpstreamURLTemplate("rtmp://origin/live").pullURL(for: StreamKey(app: "live", name: "cam")), "rtmp://origin/live/cam")
+    }
+
     func testHostAndPortForTheLoopGuard() throws {
         XCTAssertEqual(try UpstreamURLTemplate("rtmp://127.0.0.1:1940/live").hostAndPort?.host, "127.0.0.1")
         XCTAssertEqual(try UpstreamURLTemplate("rtmp://127.0.0.1:1940/live").hostAndPort?.port, 1940)
