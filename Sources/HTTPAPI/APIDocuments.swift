@@ -79,6 +79,40 @@ enum APIDocuments {
         let kicked: UInt64
     }
 
+    /// A push (`--push`): every field of `PushSnapshot`, and the stream it
+    /// relays, so one list can hold every stream's pushes.
+    struct Push: Encodable {
+        let streamKey: String
+        let snapshot: PushSnapshot
+
+        private enum Extra: String, CodingKey { case stream_key }
+
+        func encode(to encoder: Encoder) throws {
+            try snapshot.encode(to: encoder)
+            var c = encoder.container(keyedBy: Extra.self)
+            try c.encode(streamKey, forKey: .stream_key)
+        }
+
+        /// Every push of every stream in the snapshot, by id (ids are server-wide).
+        static func all(in s: ServerSnapshot) -> [Push] {
+            s.streams.flatMap { st in st.pushes.map { Push(streamKey: st.key, snapshot: $0) } }.sorted { $0.snapshot.id < $1.snapshot.id }
+        }
+    }
+
+    struct Pushes: Encodable {
+        let pushes: [Push]
+    }
+
+    /// The answers to `POST /api/v1/pushes/{id}/stop|restart`: the change is
+    /// asked of the push's event loop, so its new state shows in the next read.
+    struct PushStopped: Encodable {
+        let stopped: UInt64
+    }
+
+    struct PushRestarted: Encodable {
+        let restarted: UInt64
+    }
+
     struct Recording: Encodable {
         let streamKey: String
         let recording: RecordingSnapshot?

@@ -6,6 +6,19 @@ import Relay
 /// Maps a request to the engine's snapshot and control API and back to a
 /// response. Pure apart from those calls: no channel, no socket, so every
 /// route and error is testable as a function call.
+///
+/// Reads (GET): `/api/v1/server`, `/api/v1/streams`, `/api/v1/streams/{app}/{name}`,
+/// `/api/v1/connections`, `/api/v1/connections/{id}`, `/api/v1/events`
+/// (JSON, or Server-Sent Events with `Accept: text/event-stream`),
+/// `/api/v1/pushes` (every stream's `--push` upstreams, `?stream=app/name`
+/// for one stream's), `/api/v1/pushes/{id}`, `/metrics`, `/stat`.
+/// Changes (the token when there is one): `DELETE /api/v1/connections/{id}`
+/// (kick), `POST|DELETE /api/v1/streams/{app}/{name}/recording`,
+/// `POST /api/v1/pushes/{id}/stop` (until restarted), `POST
+/// /api/v1/pushes/{id}/restart` (a stopped push, or a waiting one at once;
+/// 409 while it connects or publishes), and nginx-rtmp's `/control/...` GETs.
+/// Push ids are server-wide, like connection ids, so their paths need no
+/// stream key; a push lives as long as its stream's publish.
 public struct APIRouter: Sendable {
     public struct Options: Sendable {
         /// `--http-token`: required on mutations, and on reads when `readsNeedToken`.
@@ -71,6 +84,22 @@ public struct APIRouter: Sendable {
         case (.connection(let id), _):
             guard let c = server.snapshot().connections.first(where: { $0.id == id }) else { return .error(.notFound, "no connection \(id)") }
             return .json(c)
+        case (.pushes, _):
+            var pushes = APIDocuments.Push.all(in: server.snapshot())
+            if let key = request.query["stream"] { pushes = pushes.filter { $0.streamKey == key } }
+            return .json(APIDocuments.Pushes(pushes: pushes))
+        case (.push(let id), _):
+            guard let p = APIDocuments.Push.all(in: server.snapshot()).first(where: { $0.snapshot.id == id }) else { return .error(.notFound, "no push \(id)") }
+            return .json(p)
+        case (.pushControl(let id, .stop), _):
+            guard server.stopPush(id: id) else { return .error(.notFound, "no push \(id)") }
+            return .json(APIDocuments.PushStopped(stopped: id))
+        case (.pushControl(let id, .restart), _):
+            // The relay ignores a restart of a running push; say so rather than answer as if it happened.
+            let state = APIDocuments.Push.all(in: server.snapshot()).first { $0.snapshot.id == id }?.snapshot.state
+            if let state, state == "connecting" || state == "publishing" { return .error(.conflict, "push \(id) is already \(state)") }
+            guard server.restartPush(id: id) else { return .error(.notFound, "no push \(id)") }
+            return .json(APIDocuments.PushRestarted(restarted: id))
         case (.stat, _):
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/xml; charset=utf-8")
@@ -158,7 +187,10 @@ public struct APIRouter: Sendable {
     /// The endpoints, parsed from the path's segments.
     enum Route {
         case server, streams, stream(String), recording(String), connections, connection(UInt64), events, metrics, stat
+        case pushes, push(UInt64), pushControl(UInt64, PushAction)
         case control([String])
+
+        enum PushAction: String { case stop, restart }
 
         init?(_ s: [String]) {
             if s == ["metrics"] { self = .metrics; return }
@@ -179,6 +211,11 @@ public struct APIRouter: Sendable {
                 if rest.count == 1 { self = .connections }
                 else if rest.count == 2, let id = UInt64(rest[1]) { self = .connection(id) }
                 else { return nil }
+            case "pushes":
+                if rest.count == 1 { self = .pushes }
+                else if rest.count == 2, let id = UInt64(rest[1]) { self = .push(id) }
+                else if rest.count == 3, let id = UInt64(rest[1]), let action = PushAction(rawValue: rest[2]) { self = .pushControl(id, action) }
+                else { return nil }
             default: return nil
             }
         }
@@ -190,9 +227,10 @@ public struct APIRouter: Sendable {
 
         var methods: [HTTPMethod] {
             switch self {
-            case .server, .streams, .stream, .connections, .events, .metrics, .stat, .control: return [.GET]
+            case .server, .streams, .stream, .connections, .events, .metrics, .stat, .control, .pushes, .push: return [.GET]
             case .connection: return [.GET, .DELETE]
             case .recording: return [.POST, .DELETE]
+            case .pushControl: return [.POST]
             }
         }
     }

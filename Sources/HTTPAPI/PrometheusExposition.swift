@@ -7,7 +7,8 @@ import Relay
 /// run many servers in one process (swift-metrics' global bootstrap could
 /// serve only one), a gone stream's series go with it, and every series of
 /// a scrape describes the same instant. Bytes, not bits; counters end in
-/// `_total`.
+/// `_total`. A push's series carry its id, not its URL: the masked URL
+/// is in the JSON, and a label is no place to risk a stream key.
 enum PrometheusExposition {
     static func text(_ s: ServerSnapshot) -> [UInt8] {
         let registry = PrometheusCollectorRegistry()
@@ -21,7 +22,7 @@ enum PrometheusExposition {
         }
 
         gauge("process_start_time_seconds", "Start time of the process since the Unix epoch, in seconds.", [], s.startedAt.timeIntervalSince1970)
-        for role in ["handshaking", "connected", "publisher", "player"] {
+        for role in ["handshaking", "connected", "publisher", "player", "push", "pull"] {
             gauge("rtmp_connections", "Open RTMP connections, by role.", [("role", role)], Double(s.connections.filter { $0.role == role }.count))
         }
         gauge("rtmp_streams", "Streams with a publisher or waiting players.", [], Double(s.streams.count))
@@ -51,6 +52,20 @@ enum PrometheusExposition {
             if let r = st.recording {
                 gauge("rtmp_stream_recording", "1 while the stream is being recorded.", l, r.isRecording ? 1 : 0)
                 gauge("rtmp_stream_recording_bytes", "Bytes written by the stream's current or last recording.", l, Double(r.bytesWritten))
+            }
+            for p in st.pushes {
+                // Over the push's life (its reconnects included); a push lives as long as the publish.
+                let pl = l + [("push_id", String(p.id))]
+                gauge("rtmp_push_up", "1 while the push publishes to its upstream.", pl, p.state == "publishing" ? 1 : 0)
+                counter("rtmp_push_sent_bytes", "Bytes sent to the push's upstream, over its reconnects.", pl, p.bytesOut)
+                counter("rtmp_push_reconnects", "Connection attempts of the push after the first.", pl, UInt64(max(0, p.reconnects)))
+                counter("rtmp_push_dropped_frames", "Frames the push dropped for a slow upstream, by track.", pl + [("track", "video")], p.droppedVideo)
+                counter("rtmp_push_dropped_frames", "Frames the push dropped for a slow upstream, by track.", pl + [("track", "audio")], p.droppedAudio)
+                gauge("rtmp_push_queued_bytes", "Bytes waiting to be sent to the push's upstream.", pl, Double(p.queuedBytes))
+            }
+            if let p = st.pull {
+                gauge("rtmp_pull_up", "1 while the stream's pull plays from its origin.", l, p.state == "playing" ? 1 : 0)
+                counter("rtmp_pull_reconnects", "Connection attempts of the stream's pull after the first.", l, UInt64(max(0, p.reconnects)))
             }
         }
         return registry.emitToBuffer()
