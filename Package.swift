@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // The nginx-rtmp style HTTP callbacks (--on-publish …).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         // --config FILE (TOML).
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         // rtmp-bench's latency percentiles.
@@ -57,6 +58,8 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // RTMPS (--rtmps-listen) and rtmps:// pushes and pulls; already built for AsyncHTTPClient.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // Pure-Swift TUI: renders a ServerSnapshot into a cell grid and maps

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import NIOConcurrencyHelpers
 import RTMP
 
@@ -22,6 +23,7 @@ public final class RTMPServer: Sendable {
     private let ownsGroup: Bool
     let state: ServerState
     private let listener: NIOLockedValueBoxChannel = NIOLockedValueBoxChannel()
+    private let rtmpsListener: NIOLockedValueBoxChannel = NIOLockedValueBoxChannel()
     private let httpAddress = NIOLockedValueBox<String?>(nil)
 
     public init(configuration: ServerConfiguration, logger: Logger, group: MultiThreadedEventLoopGroup? = nil) {
@@ -36,6 +38,34 @@ public final class RTMPServer: Sendable {
     public func start() throws -> SocketAddress {
         let state = self.state
         let config = configuration
+        let channel = try bind(host: config.host, port: config.port, description: config.listenDescription, tls: nil)
+        listener.set(channel)
+        guard let bound = channel.localAddress else {
+            throw StartError.bindFailed(address: config.listenDescription, reason: "no local address after bind")
+        }
+        state.boundPort.store(bound.port ?? config.port, ordering: .relaxed)
+        state.logger.info("listening", metadata: ["address": "\(Self.describe(bound))", "chunk_size": "\(config.chunkSize)", "gop_cache": "\(config.gopCache)", "join_burst_ms": "\(config.gopLimits.joinBurstMilliseconds)"])
+        state.events.add(.listening, "listening on \(Self.describe(bound))")
+        if let rtmps = config.rtmps {
+            let tlsChannel = try bind(host: rtmps.host, port: rtmps.port, description: rtmps.description, tls: rtmps.context)
+            rtmpsListener.set(tlsChannel)
+            let tlsBound = tlsChannel.localAddress.map(Self.describe) ?? rtmps.description
+            state.logger.info("listening", metadata: ["address": "\(tlsBound)", "tls": "true", "certificate": "\(rtmps.context.certificatePath)"])
+            state.events.add(.listening, "listening on \(tlsBound) (RTMPS)")
+        }
+        // One sampler for bitrates, on one loop.
+        group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            for stream in state.registry.all { stream.sampleRates(interval: 1) }
+            for c in state.allConnections { c.sampleRates(interval: 1) }
+        }
+        return bound
+    }
+
+    /// One listener; with `tls`, every connection starts with a TLS handshake
+    /// (the context current when it is accepted) and is otherwise the same.
+    private func bind(host: String, port: Int, description: String, tls: TLSServerContext?) throws -> Channel {
+        let state = self.state
+        let config = configuration
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -45,34 +75,19 @@ public final class RTMPServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try Self.setUpPipeline(channel: channel, state: state)
+                    try Self.setUpPipeline(channel: channel, state: state, tls: tls)
                 }
             }
-        let address = "\(config.host):\(config.port)"
-        let channel: Channel
         do {
-            channel = try bootstrap.bind(host: config.host, port: config.port).wait()
+            return try bootstrap.bind(host: host, port: port).wait()
         } catch let e as IOError {
-            throw StartError.bindFailed(address: config.listenDescription, reason: e.errnoCode == EADDRINUSE ? "address already in use" : "\(e)")
+            throw StartError.bindFailed(address: description, reason: e.errnoCode == EADDRINUSE ? "address already in use" : "\(e)")
         } catch {
-            throw StartError.bindFailed(address: address, reason: "\(error)")
+            throw StartError.bindFailed(address: description, reason: "\(error)")
         }
-        listener.set(channel)
-        guard let bound = channel.localAddress else {
-            throw StartError.bindFailed(address: address, reason: "no local address after bind")
-        }
-        state.boundPort.store(bound.port ?? config.port, ordering: .relaxed)
-        state.logger.info("listening", metadata: ["address": "\(Self.describe(bound))", "chunk_size": "\(config.chunkSize)", "gop_cache": "\(config.gopCache)", "join_burst_ms": "\(config.gopLimits.joinBurstMilliseconds)"])
-        state.events.add(.listening, "listening on \(Self.describe(bound))")
-        // One sampler for bitrates, on one loop.
-        group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-            for stream in state.registry.all { stream.sampleRates(interval: 1) }
-            for c in state.allConnections { c.sampleRates(interval: 1) }
-        }
-        return bound
     }
 
-    static func setUpPipeline(channel: Channel, state: ServerState) throws {
+    static func setUpPipeline(channel: Channel, state: ServerState, tls: TLSServerContext? = nil) throws {
         if state.shuttingDown.load(ordering: .relaxed) {
             channel.close(promise: nil)
             return
@@ -102,6 +117,7 @@ public final class RTMPServer: Sendable {
         logger[metadataKey: "remote"] = "\(remote)"
         logger.info("connection accepted")
         let ops = channel.pipeline.syncOperations
+        if let tls { try ops.addHandler(NIOSSLServerHandler(context: tls.current)) }
         try ops.addHandler(ByteCountingHandler(info: info))
         try ops.addHandler(RTMPServerHandshakeHandler())
         try ops.addHandler(ByteToMessageHandler(RTMPChunkDecoder(limits: state.decoderLimits)))
@@ -117,6 +133,12 @@ public final class RTMPServer: Sendable {
     }
 
     public var localAddress: SocketAddress? { listener.get()?.localAddress }
+
+    /// Where RTMPS listens, once started with `configuration.rtmps`.
+    public var rtmpsAddress: SocketAddress? { rtmpsListener.get()?.localAddress }
+
+    /// SIGHUP: the RTMPS certificate and key again; throws (keeping the old pair) when they do not load.
+    public func reloadTLSCertificate() throws { try configuration.rtmps?.context.reload() }
 
     /// Where the HTTP API answers (set by whoever starts it), for the snapshot.
     public func noteHTTPAddress(_ address: String?) { httpAddress.withLockedValue { $0 = address } }
@@ -196,7 +218,7 @@ public final class RTMPServer: Sendable {
                             pushes: state.pushes.snapshots(for: stream.key), pull: state.pulls.snapshot(for: stream.key))
         }
         let all = connections.map(ConnectionSnapshot.init)
-        return ServerSnapshot(
+        var snapshot = ServerSnapshot(
             takenAt: Date(), startedAt: state.startedAt,
             listenAddress: localAddress.map(Self.describe) ?? configuration.listenDescription,
             streams: streams, connections: all, recentEvents: state.events.all,
@@ -212,6 +234,8 @@ public final class RTMPServer: Sendable {
                 bufferedPartialBytes: state.decoderLimits.sharedBudget?.heldBytes ?? 0,
                 reassembledBytes: state.decoderLimits.sharedBudget?.reassembledBytes ?? 0,
                 reassemblyCopiedBytes: state.decoderLimits.sharedBudget?.copiedBytes ?? 0))
+        snapshot.rtmpsAddress = rtmpsAddress.map(Self.describe) ?? configuration.rtmps?.description
+        return snapshot
     }
 
     /// Stops accepting, tells every client, closes them and stops the loops.
@@ -219,6 +243,7 @@ public final class RTMPServer: Sendable {
     public func shutdown(timeout: TimeAmount = .milliseconds(1500)) {
         state.shuttingDown.store(true, ordering: .relaxed)
         if let l = listener.get() { try? l.close().wait() }
+        if let l = rtmpsListener.get() { try? l.close().wait() }
         // Recordings first: every open file is finalised before exit.
         state.recordings.stopAllAndWait(reason: "server shutting down")
         // Pushes unpublish upstream and pulls let go, without retrying.

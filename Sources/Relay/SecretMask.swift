@@ -24,7 +24,11 @@ public enum SecretMask {
     /// query value and, when there is an app and a name, the last path
     /// segment, where Twitch and YouTube put the stream key, become `***`.
     public static func maskedURL(_ url: String) -> String {
-        let (base, query) = UpstreamURLTemplate.split(url)
+        var (base, query) = UpstreamURLTemplate.split(url)
+        // user:password@ is a secret too.
+        if let scheme = base.range(of: "://"), let at = base[scheme.upperBound...].prefix(while: { $0 != "/" }).lastIndex(of: "@") {
+            base = String(base[..<scheme.upperBound]) + "***" + String(base[at...])
+        }
         var shown = base
         let path = UpstreamURLTemplate.path(of: base)
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
@@ -32,8 +36,9 @@ public enum SecretMask {
             shown = String(shown[...slash]) + "***"
         }
         guard let query else { return shown }
+        // A bare item (`?secret`) may be a key as well as `key=secret`'s value.
         let pairs = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
-            guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
+            guard let eq = pair.firstIndex(of: "=") else { return pair.isEmpty ? "" : "***" }
             return pair[...eq] + "***"
         }
         return shown + "?" + pairs.joined(separator: "&")

@@ -42,6 +42,10 @@ public struct ServerConfiguration: Sendable {
     public var pulls: [UpstreamRule] = []
     /// A pull with no player left stops after this long (`--pull-idle`).
     public var pullIdleTimeout: TimeAmount = .seconds(10)
+    /// The RTMPS listener (`--rtmps-listen`): the same server behind TLS. Nil: none.
+    public var rtmps: RTMPSListener?
+    /// Verify the certificates of rtmps:// upstreams (off with `--tls-insecure`).
+    public var verifyUpstreamCertificates = true
     /// Who may publish and play.
     public var access = AccessOptions()
     /// A connection that has not finished the handshake in this time is closed.
@@ -69,3 +73,17 @@ public struct ServerConfiguration: Sendable {
     public var listenDescription: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
+/// Where RTMPS listens, and with which certificate.
+public struct RTMPSListener: Sendable {
+    public var host: String
+    public var port: Int
+    public var context: TLSServerContext
+
+    public init(host: String, port: Int, context: TLSServerContext) {
+        self.host = host
+        self.port = port
+        self.context = context
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

@@ -7,6 +7,8 @@ public struct ServerSnapshot: Sendable {
     public var takenAt: Date
     public var startedAt: Date
     public var listenAddress: String
+    /// The RTMPS listener's address, when there is one.
+    public var rtmpsAddress: String?
     /// Where the HTTP API answers, when `--http` is on.
     public var httpAddress: String?
     public var streams: [StreamSnapshot]

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 import RTMP
 
 /// What every session shares: configuration, the registry, the connection
@@ -30,6 +31,7 @@ final class ServerState: Sendable {
     /// The decoder limits every connection gets, the server-wide budget in them.
     let decoderLimits: RTMPChunkDecoder.Limits
     let access: AccessController
+    private let upstreamTLS = NIOLockedValueBox<NIOSSLContext?>(nil)
     let pushes: PushController
     let pulls: PullController
 
@@ -63,6 +65,19 @@ final class ServerState: Sendable {
             let info = ConnectionInfo(id: id, remote: remote, address: address, channel: channel)
             table.byID[id] = info
             return .success(info)
+        }
+    }
+
+    /// The TLS client side of rtmps:// pushes and pulls, made on first use:
+    /// the system's trust roots, full verification unless `--tls-insecure`.
+    func upstreamTLSContext() throws -> NIOSSLContext {
+        try upstreamTLS.withLockedValue { cached in
+            if let cached { return cached }
+            var config = TLSConfiguration.makeClientConfiguration()
+            if !configuration.verifyUpstreamCertificates { config.certificateVerification = .none }
+            let context = try NIOSSLContext(configuration: config)
+            cached = context
+            return context
         }
     }
 

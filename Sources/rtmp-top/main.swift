@@ -106,6 +106,9 @@ struct RTMPTop: ParsableCommand {
     @OptionGroup(title: "Push and pull")
     var relay: RelayFlags
 
+    @OptionGroup(title: "RTMPS")
+    var tls: TLSFlags
+
     @Option(name: .long, help: ArgumentHelp("TOML file of options and push rules per app or stream-key pattern; options on the command line win. Push rules are reloaded on SIGHUP.",
                                             valueName: "file"))
     var config: String?
@@ -158,6 +161,7 @@ struct RTMPTop: ParsableCommand {
         do {
             config.access = try access.options()
             try relay.apply(to: &config)
+            try tls.apply(to: &config)
             flagPushes = config.pushes
             if let configPath { config.pushes += try ConfigFile.load(path: configPath).pushRules }
         } catch {
@@ -241,12 +245,21 @@ struct RTMPTop: ParsableCommand {
         }
         // SIGHUP: the auth file again, and the log file reopened (logrotate's convention).
         signal(SIGHUP, SIG_IGN)
+        let hasRTMPS = config.rtmps != nil
         let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: signalQueue)
         let logPath = wantDashboard && ui != nil ? logFile : nil
         hup.setEventHandler {
             if let logPath { output.reopen(path: logPath) }
             logger.info("SIGHUP: reloading", metadata: ["log_file": "\(logPath ?? "-")"])
             server.reloadAccessRules()
+            if hasRTMPS {
+                do {
+                    try server.reloadTLSCertificate()
+                    logger.info("TLS certificate reloaded")
+                } catch {
+                    logger.error("TLS certificate not reloaded, keeping the old one", metadata: ["error": "\(error)"])
+                }
+            }
             if let configPath {
                 do {
                     let file = try ConfigFile.load(path: configPath)

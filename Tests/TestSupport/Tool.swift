@@ -31,6 +31,18 @@ public enum Tool {
         throw XCTSkip(why)
     }
 
+    /// A current ffmpeg (9.x, static, from PyPI's imageio-ffmpeg wheel that
+    /// scripts/test installs into its venv), from `RTMP_TOP_FFMPEG9`:
+    /// Enhanced RTMP encoders, RTMPS with `-tls_verify`.
+    public static func ffmpeg9() throws -> String {
+        if let p = ProcessInfo.processInfo.environment["RTMP_TOP_FFMPEG9"], FileManager.default.isExecutableFile(atPath: p) { return p }
+        let why = "RTMP_TOP_FFMPEG9 is not set to ffmpeg 9 (imageio-ffmpeg's binary); scripts/test installs it"
+        if ProcessInfo.processInfo.environment["CI"].map({ !$0.isEmpty }) == true {
+            throw MissingTool(description: why)
+        }
+        throw XCTSkip(why)
+    }
+
     public struct MissingTool: Error, CustomStringConvertible {
         public var description: String
         public init(description: String) { self.description = description }

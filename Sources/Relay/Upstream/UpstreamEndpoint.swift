@@ -11,11 +11,15 @@ public struct UpstreamEndpoint: Sendable, Equatable {
     public let app: String
     public let streamName: String
     public let tcUrl: String
+    /// rtmps://: TLS first (port 443 unless given).
+    public let usesTLS: Bool
 
     public init(url: String) throws {
-        guard url.lowercased().hasPrefix("rtmp://"), let authority = UpstreamURLTemplate.authority(of: url), !authority.isEmpty,
-              let hostPort = UpstreamURLTemplate.hostAndPort(authority) else {
-            throw UpstreamURLTemplate.InvalidURL(description: "not an rtmp:// URL with a host: '\(SecretMask.maskedURL(url))'")
+        let lower = url.lowercased()
+        usesTLS = lower.hasPrefix("rtmps://")
+        guard lower.hasPrefix("rtmp://") || usesTLS, let authority = UpstreamURLTemplate.authority(of: url), !authority.isEmpty,
+              let hostPort = UpstreamURLTemplate.hostAndPort(authority, defaultPort: usesTLS ? 443 : 1935) else {
+            throw UpstreamURLTemplate.InvalidURL(description: "not an rtmp:// or rtmps:// URL with a host: '\(SecretMask.maskedURL(url))'")
         }
         let (base, query) = UpstreamURLTemplate.split(url)
         let path = UpstreamURLTemplate.path(of: base).drop { $0 == "/" }

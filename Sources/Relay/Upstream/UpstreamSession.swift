@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import RTMP
 import RTMPClient
 
@@ -70,6 +71,11 @@ final class UpstreamSession: ChannelInboundHandler {
                 channel.eventLoop.makeCompletedFuture {
                     let info = server.makeUpstreamConnection(remote: "\(endpoint.host):\(endpoint.port)", channel: channel)
                     let ops = channel.pipeline.syncOperations
+                    if endpoint.usesTLS {
+                        // SNI and name checks want a name; an address is checked against the certificate's IP entries.
+                        let name = endpoint.host.contains(where: \.isLetter) && !endpoint.host.contains(":") ? endpoint.host : nil
+                        try ops.addHandler(NIOSSLClientHandler(context: server.upstreamTLSContext(), serverHostname: name))
+                    }
                     try ops.addHandler(ByteCountingHandler(info: info))
                     try ops.addHandler(RTMPClientHandshakeHandler(digest: true))
                     try ops.addHandler(ByteToMessageHandler(RTMPChunkDecoder(limits: server.decoderLimits)))

@@ -11,8 +11,11 @@ public struct UpstreamURLTemplate: Sendable, Equatable {
     }
 
     public init(_ template: String) throws {
-        guard template.lowercased().hasPrefix("rtmp://") else { throw InvalidURL(description: "an upstream must be an rtmp:// URL, got '\(SecretMask.maskedURL(template))'") }
+        let lower = template.lowercased()
+        guard lower.hasPrefix("rtmp://") || lower.hasPrefix("rtmps://") else { throw InvalidURL(description: "an upstream must be an rtmp:// or rtmps:// URL, got '\(SecretMask.maskedURL(template))'") }
         guard let host = Self.authority(of: template), !host.isEmpty else { throw InvalidURL(description: "an upstream needs a host: '\(SecretMask.maskedURL(template))'") }
+        // ffmpeg reads user:password@ for Adobe's authentication, which we do not speak.
+        guard !host.contains("@") else { throw InvalidURL(description: "user:password@ in an upstream URL is not supported (ingest services take the key in the path or the query): '\(SecretMask.maskedURL(template))'") }
         self.template = template
     }
 
@@ -48,7 +51,8 @@ public struct UpstreamURLTemplate: Sendable, Equatable {
 
     /// Host and port of the URL, for the loop guard.
     public var hostAndPort: (host: String, port: Int)? {
-        Self.authority(of: template).flatMap(Self.hostAndPort)
+        let defaultPort = template.lowercased().hasPrefix("rtmps://") ? 443 : 1935
+        return Self.authority(of: template).flatMap { Self.hostAndPort($0, defaultPort: defaultPort) }
     }
 
     // MARK: pieces of a URL
@@ -71,17 +75,17 @@ public struct UpstreamURLTemplate: Sendable, Equatable {
         return String(rest[slash...])
     }
 
-    /// `host`, `host:port`, `[v6]` or `[v6]:port`; 1935 when no port is given.
-    static func hostAndPort(_ authority: String) -> (host: String, port: Int)? {
+    /// `host`, `host:port`, `[v6]` or `[v6]:port`; `defaultPort` (1935, RTMPS 443) when no port is given.
+    static func hostAndPort(_ authority: String, defaultPort: Int = 1935) -> (host: String, port: Int)? {
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
             let host = String(authority[authority.index(after: authority.startIndex)..<close])
             let rest = authority[authority.index(after: close)...]
             guard rest.isEmpty || rest.hasPrefix(":") else { return nil }
-            return (host, rest.isEmpty ? 1935 : Int(rest.dropFirst()) ?? 1935)
+            return (host, rest.isEmpty ? defaultPort : Int(rest.dropFirst()) ?? defaultPort)
         }
         let parts = authority.split(separator: ":", maxSplits: 1)
         guard let first = parts.first, !first.isEmpty else { return nil }
-        return (String(first), parts.count > 1 ? Int(parts[1]) ?? 1935 : 1935)
+        return (String(first), parts.count > 1 ? Int(parts[1]) ?? defaultPort : defaultPort)
     }
 
     static func withoutToken(_ query: String) -> String {

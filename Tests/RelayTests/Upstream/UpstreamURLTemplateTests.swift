@@ -44,6 +44,8 @@ final class UpstreamURLTemplateTests: XCTestCase {
         XCTAssertEqual(SecretMask.maskedURL("rtmp://live.twitch.tv/app/live_1234_abcdef"), "rtmp://live.twitch.tv/app/***")
         XCTAssertEqual(SecretMask.maskedURL("rtmp://a.rtmp.youtube.com/live2/xxxx-yyyy-zzzz?backup=1&key=s"), "rtmp://a.rtmp.youtube.com/live2/***?backup=***&key=***")
         XCTAssertEqual(SecretMask.maskedURL("rtmp://a.example/live"), "rtmp://a.example/live", "an app alone is no secret")
-        XCTAssertEqual(SecretMask.maskedURL("rtmp://a.example/live?flag"), "rtmp://a.example/live?flag")
+        XCTAssertEqual(SecretMask.maskedURL("rtmp://a.example/live?flag"), "rtmp://a.example/live?***", "a bare item may be a key")
+        XCTAssertEqual(SecretMask.maskedURL("rtmp://user:pass@a.example/live"), "rtmp://***@a.example/live", "userinfo is a secret")
+        XCTAssertThrowsError(try UpstreamURLTemplate("rtmp://user:SECRET@a.example/live")) { XCTAssertFalse("\($0)".contains("SECRET"), "\($0)") }
     }
 }
