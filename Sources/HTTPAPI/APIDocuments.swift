@@ -8,6 +8,8 @@ enum APIDocuments {
     struct Server: Encodable {
         struct Listen: Encodable {
             let rtmp: String
+            /// The RTMPS listener (`--rtmps-listen`), when there is one.
+            let rtmps: String?
             let http: String?
         }
         struct Totals: Encodable {
@@ -34,7 +36,7 @@ enum APIDocuments {
         init(_ s: ServerSnapshot) {
             lifetime = s.lifetime
             version = s.version
-            listen = Listen(rtmp: s.listenAddress, http: s.httpAddress)
+            listen = Listen(rtmp: s.listenAddress, rtmps: s.rtmpsAddress, http: s.httpAddress)
             startedAt = s.startedAt
             uptimeSeconds = (s.uptime * 1000).rounded() / 1000
             recordDirectory = s.recordDirectory
