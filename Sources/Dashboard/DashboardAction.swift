@@ -7,6 +7,11 @@ public enum DashboardAction: Sendable, Equatable {
     case toggleRecording(streamKey: String)
     /// Disconnect this connection (the id captured when `k` was pressed).
     case kick(connectionID: UInt64)
+    /// Stop this push (`PushSnapshot.id`): it drops its upstream connection
+    /// and stays stopped, without retrying, until `restartPush`.
+    case stopPush(id: UInt64)
+    /// Start a stopped push again, or make a waiting one retry now.
+    case restartPush(id: UInt64)
     /// Open `url` (the stream's play URL) in ffplay, started so that it
     /// outlives the dashboard. The app says how that went in a message
     /// (`DashboardController.show(message:at:)`).

@@ -3,9 +3,9 @@ import Relay
 
 /// Turns key presses into state changes and `DashboardAction`s. Pure: it
 /// reads the snapshot it is given and returns what the app should do; the
-/// app performs the actions (stop, record, kick) through the server's
-/// control API, starts ffplay or sets the clipboard, and may hand back a
-/// message about how that went (`show(message:at:)`).
+/// app performs the actions (stop, record, kick, stop or restart a push)
+/// through the server's control API, starts ffplay or sets the clipboard,
+/// and may hand back a message about how that went (`show(message:at:)`).
 ///
 /// Order of precedence for a key: a pending y/n confirmation takes it, then
 /// an open help overlay (any key closes it), then filter editing (keys are
@@ -69,14 +69,22 @@ public struct DashboardController: Sendable {
         let now = snapshot.takenAt
         if let confirmation = state.pendingConfirmation {
             state.pendingConfirmation = nil
-            guard key == .char("y") || key == .char("Y") else {
-                setStatus("Kick cancelled", at: now)
-                return []
-            }
+            let confirmed = key == .char("y") || key == .char("Y")
             switch confirmation {
             case .kick(let id, let description):
+                guard confirmed else {
+                    setStatus("Kick cancelled", at: now)
+                    return []
+                }
                 setStatus("Kicking connection \(id) (\(description))", at: now)
                 return [.kick(connectionID: id)]
+            case .stopPush(let id, let description):
+                guard confirmed else {
+                    setStatus("Push stop cancelled", at: now)
+                    return []
+                }
+                setStatus("Stopping \(description) (t restarts it)", at: now)
+                return [.stopPush(id: id)]
             }
         }
         if state.isHelpVisible {
@@ -110,12 +118,14 @@ public struct DashboardController: Sendable {
             return showURLs(snapshot: snapshot)
         case .char("k"), .char("K"), .f9:
             askToKick(snapshot: snapshot)
+        case .char("t"), .char("T"):
+            return restartPush(snapshot: snapshot)
         case .enter:
             if state.view == .streams, let stream = currentStream(in: snapshot) {
                 state.view = .detail(streamKey: stream.key)
-                state.selectedConnectionID = nil
-                state.selectedConnectionIndex = 0
-                state.connectionScrollOffset = 0
+                state.selectedRowID = nil
+                state.selectedRowIndex = 0
+                state.rowScrollOffset = 0
             }
         case .escape:
             switch state.view {
@@ -168,7 +178,7 @@ public struct DashboardController: Sendable {
     private mutating func leaveDetail(selecting key: String) {
         state.view = .streams
         state.selectedStreamKey = key
-        state.selectedConnectionID = nil
+        state.selectedRowID = nil
     }
 
     private mutating func toggleRecording(snapshot: ServerSnapshot) -> [DashboardAction] {
@@ -213,20 +223,53 @@ public struct DashboardController: Sendable {
                 setStatus("\(stream.key) has no publisher to kick (Enter shows its players)", at: now)
                 return
             }
-            state.pendingConfirmation = .kick(connectionID: publisher.id, description: "publisher \(publisher.remote)")
+            // The role, not "publisher": in edge mode it is our own pull connection.
+            state.pendingConfirmation = .kick(connectionID: publisher.id, description: "\(publisher.role) \(publisher.remote)")
         case .detail:
             guard let stream = currentStream(in: snapshot) else {
                 setStatus("The stream has gone", at: now)
                 return
             }
-            let connections = DashboardState.connections(of: stream)
-            guard let index = state.selectedConnectionPosition(in: connections) else {
+            let rows = DetailRow.rows(of: stream)
+            guard let index = state.selectedRowPosition(in: rows) else {
                 setStatus("No connection selected", at: now)
                 return
             }
-            let connection = connections[index]
-            state.pendingConfirmation = .kick(connectionID: connection.id, description: "\(connection.role) \(connection.remote)")
+            switch rows[index] {
+            case .connection(let connection):
+                state.pendingConfirmation = .kick(connectionID: connection.id, description: "\(connection.role) \(connection.remote)")
+            case .push(let push) where push.state == "stopped":
+                setStatus("push \(push.url) is already stopped (t restarts it)", at: now)
+            case .push(let push):
+                // A push is not kicked: stopping it keeps it stopped (no reconnect) until `t`.
+                state.pendingConfirmation = .stopPush(pushID: push.id, description: "push \(push.url)")
+            }
         }
+    }
+
+    /// `t`: a stopped push starts again, a waiting one retries now. Only on a
+    /// push row, so the key never acts on something the user did not pick.
+    private mutating func restartPush(snapshot: ServerSnapshot) -> [DashboardAction] {
+        let now = snapshot.takenAt
+        guard case .detail = state.view else {
+            setStatus("t restarts a push: Enter opens the stream, then select its push", at: now)
+            return []
+        }
+        guard let stream = currentStream(in: snapshot) else {
+            setStatus("The stream has gone", at: now)
+            return []
+        }
+        let rows = DetailRow.rows(of: stream)
+        guard let index = state.selectedRowPosition(in: rows), case .push(let push) = rows[index] else {
+            setStatus(stream.pushes.isEmpty ? "\(stream.key) has no push to restart" : "t restarts a push: select its row", at: now)
+            return []
+        }
+        guard push.state == "stopped" || push.state == "waiting" else {
+            setStatus("push \(push.url) is \(push.state): nothing to restart", at: now)
+            return []
+        }
+        setStatus("Restarting push \(push.url)", at: now)
+        return [.restartPush(id: push.id)]
     }
 
     // MARK: selection
@@ -250,9 +293,9 @@ public struct DashboardController: Sendable {
             selectStream(at: target(from: current, count: listed.count), in: listed)
         case .detail:
             guard let stream = currentStream(in: snapshot) else { return }
-            let connections = DashboardState.connections(of: stream)
-            guard let current = state.selectedConnectionPosition(in: connections) else { return }
-            selectConnection(at: target(from: current, count: connections.count), in: connections)
+            let rows = DetailRow.rows(of: stream)
+            guard let current = state.selectedRowPosition(in: rows) else { return }
+            selectRow(at: target(from: current, count: rows.count), in: rows)
         }
     }
 
@@ -267,10 +310,10 @@ public struct DashboardController: Sendable {
             if offset + row < listed.count { selectStream(at: offset + row, in: listed) }
         case .detail:
             guard let stream = currentStream(in: snapshot) else { return }
-            let connections = DashboardState.connections(of: stream)
-            let offset = ScrollWindow.offset(state.connectionScrollOffset, selected: state.selectedConnectionPosition(in: connections),
-                                             count: connections.count, visible: layout.tableBody.count)
-            if offset + row < connections.count { selectConnection(at: offset + row, in: connections) }
+            let rows = DetailRow.rows(of: stream)
+            let offset = ScrollWindow.offset(state.rowScrollOffset, selected: state.selectedRowPosition(in: rows),
+                                             count: rows.count, visible: layout.tableBody.count)
+            if offset + row < rows.count { selectRow(at: offset + row, in: rows) }
         }
     }
 
@@ -281,24 +324,24 @@ public struct DashboardController: Sendable {
         state.selectedStreamIndex = index
     }
 
-    private mutating func selectConnection(at index: Int, in connections: [ConnectionSnapshot]) {
-        guard !connections.isEmpty else { return }
-        let index = min(max(0, index), connections.count - 1)
-        state.selectedConnectionID = connections[index].id
-        state.selectedConnectionIndex = index
+    private mutating func selectRow(at index: Int, in rows: [DetailRow]) {
+        guard !rows.isEmpty else { return }
+        let index = min(max(0, index), rows.count - 1)
+        state.selectedRowID = rows[index].id
+        state.selectedRowIndex = index
     }
 
     /// Pins the selection to what is on screen now, so that when the
-    /// selected stream or connection disappears its neighbour is selected.
+    /// selected stream, connection or push disappears its neighbour is selected.
     private mutating func resolveSelection(in snapshot: ServerSnapshot) {
         let listed = visible(in: snapshot)
         if let index = state.selectedStreamPosition(in: listed) {
             selectStream(at: index, in: listed)
         }
         if case .detail = state.view, let stream = currentStream(in: snapshot) {
-            let connections = DashboardState.connections(of: stream)
-            if let index = state.selectedConnectionPosition(in: connections) {
-                selectConnection(at: index, in: connections)
+            let rows = DetailRow.rows(of: stream)
+            if let index = state.selectedRowPosition(in: rows) {
+                selectRow(at: index, in: rows)
             }
         }
     }
@@ -313,10 +356,9 @@ public struct DashboardController: Sendable {
                                                            count: listed.count, visible: rows)
         case .detail:
             guard let stream = currentStream(in: snapshot) else { return }
-            let connections = DashboardState.connections(of: stream)
-            state.connectionScrollOffset = ScrollWindow.offset(state.connectionScrollOffset,
-                                                               selected: state.selectedConnectionPosition(in: connections),
-                                                               count: connections.count, visible: rows)
+            let detailRows = DetailRow.rows(of: stream)
+            state.rowScrollOffset = ScrollWindow.offset(state.rowScrollOffset, selected: state.selectedRowPosition(in: detailRows),
+                                                        count: detailRows.count, visible: rows)
         }
     }
 

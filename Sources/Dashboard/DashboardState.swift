@@ -10,7 +10,7 @@ public struct DashboardState: Sendable, Equatable {
     public enum View: Sendable, Equatable {
         /// The table of all streams.
         case streams
-        /// One stream's summary with its publisher and players.
+        /// One stream's summary with its publisher, pushes and players.
         case detail(streamKey: String)
     }
 
@@ -20,6 +20,9 @@ public struct DashboardState: Sendable, Equatable {
         /// is captured with the id when `k` is pressed, so the prompt and the
         /// action stay right even if rows re-sort or the connection leaves.
         case kick(connectionID: UInt64, description: String)
+        /// Stop push `pushID` until it is restarted; `description` ("push
+        /// rtmp://…") is captured like a kick's.
+        case stopPush(pushID: UInt64, description: String)
     }
 
     /// A one-line message shown for a few seconds after a key.
@@ -54,14 +57,14 @@ public struct DashboardState: Sendable, Equatable {
     /// Where the selection was when last resolved: the fallback position
     /// when the selected stream disappears (its neighbour takes over).
     public var selectedStreamIndex: Int = 0
-    /// In the detail view: the selected connection (publisher or player).
-    public var selectedConnectionID: UInt64?
-    /// Fallback position for `selectedConnectionID`, as above.
-    public var selectedConnectionIndex: Int = 0
+    /// In the detail view: the selected row (publisher, push or player).
+    public var selectedRowID: DetailRow.ID?
+    /// Fallback position for `selectedRowID`, as above.
+    public var selectedRowIndex: Int = 0
     /// First stream row shown (the table scrolls to keep the selection visible).
     public var streamScrollOffset: Int = 0
-    /// First connection row shown in the detail view.
-    public var connectionScrollOffset: Int = 0
+    /// First row shown in the detail view's table.
+    public var rowScrollOffset: Int = 0
     /// The streams table's order (`s` cycles it).
     public var sort: StreamSortOrder = .key
     /// Case-insensitive text matched against stream key, publisher address
@@ -73,7 +76,7 @@ public struct DashboardState: Sendable, Equatable {
     public var isLogVisible = true
     /// The help overlay (`?` or F1; any key closes it).
     public var isHelpVisible = false
-    /// A kick waiting for `y` (any other key cancels it).
+    /// A kick or a push stop waiting for `y` (any other key cancels it).
     public var pendingConfirmation: Confirmation?
     /// The last key's feedback, shown above the footer for a few seconds.
     public var statusMessage: StatusMessage?
@@ -118,21 +121,27 @@ public struct DashboardState: Sendable, Equatable {
         }
     }
 
-    // MARK: connections
+    // MARK: detail rows
 
-    /// The detail view's rows: the publisher first, then players by id.
-    public static func connections(of stream: StreamSnapshot) -> [ConnectionSnapshot] {
-        let players = stream.players.enumerated().sorted { a, b in
-            a.element.id != b.element.id ? a.element.id < b.element.id : a.offset < b.offset
-        }.map(\.element)
-        return (stream.publisher.map { [$0] } ?? []) + players
+    /// The selected row's connection id; nil when a push row (or nothing) is selected.
+    public var selectedConnectionID: UInt64? {
+        if case .connection(let id) = selectedRowID { return id }
+        return nil
     }
 
-    /// Index into `connections` of the selected connection, or nil when empty.
-    public func selectedConnectionPosition(in connections: [ConnectionSnapshot]) -> Int? {
-        guard !connections.isEmpty else { return nil }
-        if let id = selectedConnectionID, let index = connections.firstIndex(where: { $0.id == id }) { return index }
-        return min(max(selectedConnectionIndex, 0), connections.count - 1)
+    /// The detail view's selected row in `snapshot` (by position when the
+    /// selection is not resolved yet); nil in the streams view or when there is none.
+    public func selectedRow(in snapshot: ServerSnapshot) -> DetailRow? {
+        guard case .detail = view, let stream = currentStream(in: snapshot) else { return nil }
+        let rows = DetailRow.rows(of: stream)
+        return selectedRowPosition(in: rows).map { rows[$0] }
+    }
+
+    /// Index into `rows` (`DetailRow.rows(of:)`) of the selected row, or nil when empty.
+    public func selectedRowPosition(in rows: [DetailRow]) -> Int? {
+        guard !rows.isEmpty else { return nil }
+        if let id = selectedRowID, let index = rows.firstIndex(where: { $0.id == id }) { return index }
+        return min(max(selectedRowIndex, 0), rows.count - 1)
     }
 
     // MARK: helpers
@@ -173,6 +182,12 @@ public struct DashboardState: Sendable, Equatable {
     /// snapshot still carries from the last one.
     static func inputBitrate(_ stream: StreamSnapshot) -> Double {
         stream.isLive ? stream.bitrateBps : 0
+    }
+
+    /// What the stream sends: to its players and to its pushes' upstreams.
+    static func outputBitrate(_ stream: StreamSnapshot) -> Double {
+        let players = stream.players.reduce(0.0) { $0 + ($1.outBps.isFinite ? $1.outBps : 0) }
+        return stream.pushes.reduce(players) { $0 + ($1.outBps.isFinite ? $1.outBps : 0) }
     }
 
     /// Frames dropped for all of the stream's players.

@@ -1,8 +1,8 @@
 import Relay
 
 /// One stream up close: a summary (codecs, traffic, recording, bitrate
-/// history) and its health (`HealthPane`) above a table of its publisher
-/// and every player.
+/// history) and its health (`HealthPane`) above a table of its publisher,
+/// its pushes and every player (`DetailRow`).
 enum DetailView {
     /// Rows of summary above the table when there is room for them.
     static let summaryLines = 6
@@ -34,19 +34,20 @@ enum DetailView {
         drawSummary(stream, context, into: &screen)
         HealthPane.draw(stream, context, rows: layout.health, into: &screen)
 
-        let connections = DashboardState.connections(of: stream)
-        let columns = columns(context, connections: connections)
-        let table = TableRenderer(columns: columns, layout: columnLayout(columns, width: screen.width), theme: context.theme)
+        let rows = DetailRow.rows(of: stream)
+        let columns = columns(context, stream: stream, rows: rows)
+        let table = TableRenderer(columns: columns, layout: columnLayout(columns, width: screen.width, hasPushes: !stream.pushes.isEmpty),
+                                  theme: context.theme)
         if let headerRow = layout.tableHeaderRow { table.drawHeader(y: headerRow, into: &screen) }
-        guard !connections.isEmpty else {
+        guard !rows.isEmpty else {
             if let y = layout.tableBody.first { screen.put("No publisher and no players.", x: 0, y: y, style: context.theme.muted) }
             return
         }
-        let selected = context.state.selectedConnectionPosition(in: connections)
-        let offset = ScrollWindow.offset(context.state.connectionScrollOffset, selected: selected,
-                                         count: connections.count, visible: layout.tableBody.count)
-        for (y, index) in zip(layout.tableBody, offset..<connections.count) {
-            table.drawRow(connections[index], y: y, selected: index == selected, into: &screen)
+        let selected = context.state.selectedRowPosition(in: rows)
+        let offset = ScrollWindow.offset(context.state.rowScrollOffset, selected: selected,
+                                         count: rows.count, visible: layout.tableBody.count)
+        for (y, index) in zip(layout.tableBody, offset..<rows.count) {
+            table.drawRow(rows[index], y: y, selected: index == selected, into: &screen)
         }
     }
 
@@ -61,8 +62,17 @@ enum DetailView {
                      TextRun(state.rawValue, state == .live ? theme.live : (state == .waiting ? theme.waiting : theme.idle))]
         if let publisher = stream.publisher {
             if let since = stream.publishedAt { title.append(TextRun(" for \(Format.duration(context.age(of: since)))", theme.plain)) }
-            let client = publisher.clientName.map { " (\($0))" } ?? ""
-            title.append(TextRun("  from \(publisher.remote)\(client)", theme.plain))
+            if let pull = stream.pull, pull.state == "playing", pull.connectionID == publisher.id {
+                title.append(TextRun("  pulled from \(pull.url)", theme.plain))
+            } else {
+                let client = publisher.clientName.map { " (\($0))" } ?? ""
+                title.append(TextRun("  from \(publisher.remote)\(client)", theme.plain))
+            }
+        }
+        // An edge stream whose origin does not answer (yet) looks merely
+        // "waiting" otherwise: say that it is trying, and why it failed.
+        if let pull = stream.pull, pull.state != "playing" {
+            title.append(TextRun("  \(pullStatus(pull))", pull.state == "waiting" ? theme.warning : theme.plain))
         }
 
         // Codecs and bitrates belong to the publisher: without one they are stale.
@@ -91,13 +101,17 @@ enum DetailView {
             audio = [label("Audio"), TextRun("none", theme.muted)]
         }
 
-        let out = stream.players.reduce(0.0) { $0 + ($1.outBps.isFinite ? $1.outBps : 0) }
         let drops = DashboardState.drops(stream)
-        let traffic = [
+        var traffic = [
             label("Traffic"), TextRun("in ", theme.plain), TextRun(Format.bitrate(DashboardState.inputBitrate(stream)), theme.value),
-            TextRun("  out ", theme.plain), TextRun(Format.bitrate(out), theme.value),
+            TextRun("  out ", theme.plain), TextRun(Format.bitrate(DashboardState.outputBitrate(stream)), theme.value),
             TextRun("  received ", theme.plain), TextRun(Format.bytes(stream.bytesIn), theme.value),
             TextRun("  players ", theme.plain), TextRun("\(stream.players.count)", theme.value),
+        ]
+        if !stream.pushes.isEmpty {
+            traffic += [TextRun("  pushes ", theme.plain), TextRun("\(stream.pushes.count)", theme.value)]
+        }
+        traffic += [
             TextRun("  drops ", theme.plain), TextRun(Format.count(drops), drops > 0 ? theme.warning : theme.value),
             TextRun("  GOP cache \(stream.gopCachedFrames) frames, \(Format.bytes(max(0, stream.gopCachedBytes)))", theme.muted),
         ]
@@ -132,58 +146,173 @@ enum DetailView {
         }
     }
 
-    // MARK: connections table
-
-    static func columnLayout(_ columns: [TableColumn<ConnectionSnapshot>], width: Int) -> ColumnLayout {
-        ColumnLayout(
-            columns: columns, totalWidth: width,
-            dropOrder: ["client", "queue", "bytes", "role", "bitrate", "drops", "id"],
-            growth: [
-                .widen("id"), .widen("address", upTo: 21), .widen("client", upTo: 14), .add("connected"), .widen("role"),
-                .widen("connected"), .add("messages"), .widen("client", upTo: 32), .widen("address"), .widen("client"),
-            ])
+    /// "pulling from URL: waiting, 2 reconnects, last error: …".
+    static func pullStatus(_ pull: PullSnapshot) -> String {
+        var text = "pulling from \(pull.url): \(pull.state)"
+        if pull.reconnects > 0 { text += ", \(pull.reconnects) reconnect\(pull.reconnects == 1 ? "" : "s")" }
+        if let error = pull.lastError { text += ", last error: \(error)" }
+        return text
     }
 
-    static func columns(_ context: RenderContext, connections: [ConnectionSnapshot]) -> [TableColumn<ConnectionSnapshot>] {
+    // MARK: the table
+
+    /// Without pushes, the layout every golden frame was made with. With
+    /// pushes the table has a STATE and a RECONNECTS column, and at 80
+    /// columns the upstream URLs get the room the client names would have.
+    static func columnLayout(_ columns: [TableColumn<DetailRow>], width: Int, hasPushes: Bool) -> ColumnLayout {
+        let growth: [ColumnLayout.Growth]
+        if hasPushes {
+            growth = [
+                .widen("id"), .widen("address", upTo: 32), .add("client"), .widen("state"), .widen("client", upTo: 14), .add("connected"),
+                .widen("role"), .widen("reconnects"), .widen("connected"), .add("messages"), .widen("client", upTo: 32), .widen("address"),
+                .widen("client"),
+            ]
+        } else {
+            growth = [
+                .widen("id"), .widen("address", upTo: 21), .widen("client", upTo: 14), .add("connected"), .widen("role"),
+                .widen("connected"), .add("messages"), .widen("client", upTo: 32), .widen("address"), .widen("client"),
+            ]
+        }
+        let dropOrder = ["client", "reconnects", "queue", "bytes", "role", "bitrate", "drops", "state", "id"]
+        return ColumnLayout(columns: columns, totalWidth: width, dropOrder: dropOrder, growth: growth)
+    }
+
+    static func columns(_ context: RenderContext, stream: StreamSnapshot, rows: [DetailRow]) -> [TableColumn<DetailRow>] {
         let theme = context.theme
         func widest(_ texts: [String], _ low: Int, _ high: Int) -> Int {
             min(high, max(low, texts.map { DisplayWidth.of($0) }.max() ?? 0))
         }
-        func isPublisher(_ c: ConnectionSnapshot) -> Bool { c.role == "publisher" }
-        return [
-            TableColumn(id: "role", title: "ROLE", minWidth: 4, maxWidth: 9) { c, width in
-                let short = isPublisher(c) ? "pub" : String(c.role.prefix(4))
-                return (DisplayWidth.of(c.role) <= width ? c.role : short, isPublisher(c) ? theme.live : theme.plain)
+        // The publisher (a pull connection in edge mode) receives; every other row sends.
+        let publisherID = stream.publisher?.id
+        func isPublisher(_ c: ConnectionSnapshot) -> Bool { c.id == publisherID }
+        // The pull's own figures belong on the publisher row it is.
+        func pull(of c: ConnectionSnapshot) -> PullSnapshot? {
+            guard let pull = stream.pull, pull.connectionID == c.id else { return nil }
+            return pull
+        }
+        let none = (text: "-", style: theme.muted)
+
+        var columns: [TableColumn<DetailRow>] = [
+            TableColumn(id: "role", title: "ROLE", minWidth: 4, maxWidth: 9) { row, width in
+                switch row {
+                case .connection(let c):
+                    let short = c.role == "publisher" ? "pub" : String(c.role.prefix(4))
+                    return (DisplayWidth.of(c.role) <= width ? c.role : short, isPublisher(c) ? theme.live : theme.plain)
+                case .push:
+                    return ("push", theme.plain)
+                }
             },
-            TableColumn(id: "id", title: "ID", alignment: .right, minWidth: 2, maxWidth: widest(connections.map { "\($0.id)" }, 2, 20)) { c, _ in
-                ("\(c.id)", theme.plain)
+            TableColumn(id: "id", title: "ID", alignment: .right, minWidth: 2,
+                        maxWidth: widest(rows.map { idText($0) ?? "-" }, 2, 20)) { row, _ in
+                idText(row).map { ($0, theme.plain) } ?? none
             },
-            TableColumn(id: "address", title: "ADDRESS", minWidth: 15, maxWidth: widest(connections.map(\.remote), 15, 48)) { c, _ in
-                (c.remote, theme.plain)
+            TableColumn(id: "address", title: "ADDRESS", minWidth: 15, maxWidth: widest(rows.map(addressText), 15, 48)) { row, _ in
+                (addressText(row), theme.plain)
             },
-            TableColumn(id: "client", title: "CLIENT", minWidth: 6, maxWidth: widest(connections.map { $0.clientName ?? "-" }, 6, 64)) { c, _ in
-                (c.clientName ?? "-", c.clientName == nil ? theme.muted : theme.plain)
+            TableColumn(id: "client", title: "CLIENT", minWidth: 6, maxWidth: widest(rows.map { clientText($0) ?? "-" }, 6, 64),
+                        required: stream.pushes.isEmpty) { row, _ in
+                clientText(row).map { ($0, theme.plain) } ?? none
             },
+            // For a push, the time in its current state (publishing, or waiting to retry).
             TableColumn(id: "connected", title: "CONNECTED", shortTitle: "TIME", alignment: .right, minWidth: 6, maxWidth: 9,
-                        required: false) { c, _ in
-                (Format.duration(context.age(of: c.connectedAt)), theme.plain)
+                        required: false) { row, _ in
+                switch row {
+                case .connection(let c): return (Format.duration(context.age(of: c.connectedAt)), theme.plain)
+                case .push(let p): return (Format.duration(context.age(of: p.since)), theme.plain)
+                }
             },
-            TableColumn(id: "bytes", title: "BYTES", alignment: .right, minWidth: 9) { c, _ in
-                (Format.bytes(isPublisher(c) ? c.bytesIn : c.bytesOut), theme.plain)
+            TableColumn(id: "bytes", title: "BYTES", alignment: .right, minWidth: 9) { row, _ in
+                switch row {
+                case .connection(let c): return (Format.bytes(isPublisher(c) ? c.bytesIn : c.bytesOut), theme.plain)
+                case .push(let p): return (Format.bytes(p.bytesOut), theme.plain)
+                }
             },
-            TableColumn(id: "bitrate", title: "BITRATE", alignment: .right, minWidth: 9) { c, _ in
-                (Format.bitrate(isPublisher(c) ? c.inBps : c.outBps), theme.plain)
+            TableColumn(id: "bitrate", title: "BITRATE", alignment: .right, minWidth: 9) { row, _ in
+                switch row {
+                case .connection(let c): return (Format.bitrate(isPublisher(c) ? c.inBps : c.outBps), theme.plain)
+                case .push(let p): return (Format.bitrate(p.outBps), theme.plain)
+                }
             },
-            TableColumn(id: "queue", title: "QUEUE", alignment: .right, minWidth: 9) { c, _ in
-                isPublisher(c) ? ("-", theme.muted) : (Format.bytes(max(0, c.queuedBytes)), theme.plain)
+            TableColumn(id: "queue", title: "QUEUE", alignment: .right, minWidth: 9) { row, _ in
+                switch row {
+                case .connection(let c): return isPublisher(c) ? none : (Format.bytes(max(0, c.queuedBytes)), theme.plain)
+                case .push(let p): return (Format.bytes(max(0, p.queuedBytes)), theme.plain)
+                }
             },
-            TableColumn(id: "messages", title: "MSGS", alignment: .right, minWidth: 5, required: false) { c, _ in
-                isPublisher(c) ? ("-", theme.muted) : (Format.count(UInt64(max(0, c.queuedMessages))), theme.plain)
+            TableColumn(id: "messages", title: "MSGS", alignment: .right, minWidth: 5, required: false) { row, _ in
+                guard case .connection(let c) = row, !isPublisher(c) else { return none }
+                return (Format.count(UInt64(max(0, c.queuedMessages))), theme.plain)
             },
-            TableColumn(id: "drops", title: "DROPS", alignment: .right, minWidth: 5) { c, _ in
-                let drops = c.droppedVideo &+ c.droppedAudio
+            TableColumn(id: "drops", title: "DROPS", alignment: .right, minWidth: 5) { row, _ in
+                let drops: UInt64
+                switch row {
+                case .connection(let c): drops = c.droppedVideo &+ c.droppedAudio
+                case .push(let p): drops = p.droppedVideo &+ p.droppedAudio
+                }
                 return (Format.count(drops), drops > 0 ? theme.warning : theme.plain)
             },
         ]
+        guard !stream.pushes.isEmpty else { return columns }
+
+        // Only with pushes, so every table without one keeps its layout.
+        columns.insert(TableColumn(id: "state", title: "STATE", minWidth: 7, maxWidth: 10) { row, width in
+            let state: String
+            switch row {
+            case .connection(let c):
+                guard let pull = pull(of: c) else { return none }
+                state = pull.state
+            case .push(let p):
+                state = p.state
+            }
+            let style = state == "publishing" || state == "playing" ? theme.live
+                : (state == "waiting" ? theme.warning : (state == "stopped" ? theme.muted : theme.plain))
+            return (DisplayWidth.of(state) <= width ? state : shortState(state), style)
+        }, at: 3)
+        columns.append(TableColumn(id: "reconnects", title: "RECONNECTS", shortTitle: "RECON", alignment: .right, minWidth: 5,
+                                   maxWidth: 10) { row, _ in
+            let reconnects: Int
+            switch row {
+            case .connection(let c):
+                guard let pull = pull(of: c) else { return none }
+                reconnects = pull.reconnects
+            case .push(let p):
+                reconnects = p.reconnects
+            }
+            return ("\(reconnects)", reconnects > 0 ? theme.warning : theme.plain)
+        })
+        return columns
+    }
+
+    /// The connection's id; a push's current connection, none while it waits or is stopped.
+    static func idText(_ row: DetailRow) -> String? {
+        switch row {
+        case .connection(let c): return "\(c.id)"
+        case .push(let p): return p.connectionID.map { "\($0)" }
+        }
+    }
+
+    /// Where the row's data comes from or goes: a peer's address, or a
+    /// push's upstream URL (masked by the relay). Without "rtmp://", which
+    /// would take a third of the column at 80 columns and says nothing on a
+    /// push row; any other scheme stays.
+    static func addressText(_ row: DetailRow) -> String {
+        switch row {
+        case .connection(let c): return c.remote
+        case .push(let p): return p.url.hasPrefix("rtmp://") ? String(p.url.dropFirst("rtmp://".count)) : p.url
+        }
+    }
+
+    static func clientText(_ row: DetailRow) -> String? {
+        guard case .connection(let c) = row else { return nil }
+        return c.clientName
+    }
+
+    /// Seven letters, for the STATE column at 80 columns.
+    static func shortState(_ state: String) -> String {
+        switch state {
+        case "connecting": return "connect"
+        case "publishing": return "publish"
+        default: return String(state.prefix(7))
+        }
     }
 }

@@ -14,7 +14,9 @@ enum FooterView {
         guard let y = context.layout.footerRow else { return }
         let theme = context.theme
         var x = 0
-        for hint in fitting(hints(context.state), width: screen.width) {
+        var onPushRow = false
+        if case .push = context.state.selectedRow(in: context.snapshot) { onPushRow = true }
+        for hint in fitting(hints(context.state, onPushRow: onPushRow), width: screen.width) {
             let width = DisplayWidth.of(hint.key) + DisplayWidth.of(hint.label)
             guard x + width <= screen.width else { break }
             x += screen.put(hint.key, x: x, y: y, style: theme.footerKey)
@@ -38,9 +40,12 @@ enum FooterView {
     }
 
     /// Every hint for the state, in display order: `F1 Help  Enter Detail …`.
-    static func hints(_ state: DashboardState) -> [Hint] {
-        if state.pendingConfirmation != nil {
-            return [Hint(key: "y", label: " Kick"), Hint(key: "n", label: " Cancel")]
+    /// `onPushRow`: the detail view's selected row is a push.
+    static func hints(_ state: DashboardState, onPushRow: Bool) -> [Hint] {
+        switch state.pendingConfirmation {
+        case .kick: return [Hint(key: "y", label: " Kick"), Hint(key: "n", label: " Cancel")]
+        case .stopPush: return [Hint(key: "y", label: " Stop push"), Hint(key: "n", label: " Cancel")]
+        case nil: break
         }
         if state.isHelpVisible {
             return [Hint(key: "Esc", label: " Close help")]
@@ -56,6 +61,10 @@ enum FooterView {
         case .streams:
             return [help, Hint(key: "Enter", label: " Detail", priority: 8), play, url, record, kick,
                     Hint(key: "s", label: " Sort", priority: 3), Hint(key: "/", label: " Filter", priority: 4), log, quit]
+        case .detail where onPushRow:
+            // On a push row `k` stops the push and `t` restarts it.
+            return [help, Hint(key: "Esc", label: " Back", priority: 8), play, url, record, Hint(key: "F9/k", label: " Stop push"),
+                    Hint(key: "t", label: " Restart"), log, quit]
         case .detail:
             return [help, Hint(key: "Esc", label: " Back", priority: 8), play, url, record, kick, log, quit]
         }

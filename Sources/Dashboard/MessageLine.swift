@@ -1,4 +1,4 @@
-/// The line above the footer: the kick confirmation, the filter being
+/// The line above the footer: the kick or push-stop confirmation, the filter being
 /// typed, a status message, or the active filter, in that order of
 /// importance.
 enum MessageLine {
@@ -7,12 +7,15 @@ enum MessageLine {
         let state = context.state
         let theme = context.theme
         if let confirmation = state.pendingConfirmation {
+            let text: String
             switch confirmation {
             case .kick(let id, let description):
-                let text = "Kick connection \(id) (\(description))? y/n"
-                screen.fill(x: 0, y: y, width: screen.width, height: 1, style: theme.prompt)
-                screen.put(text, x: 0, y: y, style: theme.prompt)
+                text = "Kick connection \(id) (\(description))? y/n"
+            case .stopPush(_, let description):
+                text = "Stop \(description) until t restarts it? y/n"
             }
+            screen.fill(x: 0, y: y, width: screen.width, height: 1, style: theme.prompt)
+            screen.put(text, x: 0, y: y, style: theme.prompt)
         } else if state.isEditingFilter {
             let end = TextRun.draw([TextRun("Filter: ", theme.label), TextRun(state.filter, theme.value)], x: 0, y: y, into: &screen)
             screen.put(" ", x: end, y: y, style: theme.cursor)

@@ -124,7 +124,7 @@ enum StreamsView {
                 (Format.bitrate(DashboardState.inputBitrate(stream)), theme.plain)
             },
             TableColumn(id: "out", title: "OUT", alignment: .right, minWidth: 9, required: false) { stream, _ in
-                (Format.bitrate(stream.players.reduce(0) { $0 + ($1.outBps.isFinite ? $1.outBps : 0) }), theme.plain)
+                (Format.bitrate(DashboardState.outputBitrate(stream)), theme.plain)
             },
             TableColumn(id: "players", title: "PLAYERS", shortTitle: "PLAY", alignment: .right, minWidth: 4, maxWidth: 7) { stream, _ in
                 ("\(stream.players.count)", theme.plain)

@@ -178,7 +178,8 @@ extension Golden {
                                                   │ u                  show its publish and play URLs, copy the play URL     │
                                                   │ r                  start / stop recording the stream                     │
                                                   │ k F9               kick: the publisher (detail: the selected row)        │
-                                                  │ y / other key      confirm / cancel a kick                               │
+                                                  │ k / t on a push    stop it (until t) / restart it or retry now           │
+                                                  │ y / other key      confirm / cancel a kick or a push stop                │
                                                   │ s                  sort: key, bitrate, players, drops, live time         │
                                                   │ /                  filter streams by key, address or client              │
                                                   │ l                  show / hide the event log                             │
@@ -190,7 +191,6 @@ extension Golden {
                                                   │ waiting = players but no publisher, idle = neither.                      │
                                                   │ HEALTH: ✓ no fault, ⚠N faults (the detail lists them).                   │
                                                   └──────────────────────────────────────────────────────────────────────────┘
-
         ─ Events ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
         21:11:15 listening on 0.0.0.0:1935
         21:21:10 connect 192.168.1.20:50432 app=live

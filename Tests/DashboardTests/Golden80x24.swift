@@ -94,19 +94,19 @@ extension Golden {
           │ u                  show its publish and play URLs, copy the play URL     │
           │ r                  start / stop recording the stream                     │
           │ k F9               kick: the publisher (detail: the selected row)        │
-          │ y / other key      confirm / cancel a kick                               │
+          │ k / t on a push    stop it (until t) / restart it or retry now           │
+          │ y / other key      confirm / cancel a kick or a push stop                │
           │ s                  sort: key, bitrate, players, drops, live time         │
           │ /                  filter streams by key, address or client              │
           │ l                  show / hide the event log                             │
           │ ? F1 h             this help                                             │
           │ q F10              quit (recordings are finalised)                       │
-          │ mouse click        select a row                                          │
-        ─ │                                                                          │──
+        ─ │ mouse click        select a row                                          │──
+        22│                                                                          │
         22│ Sorted by key. States: live = publishing,                                │
         22│ waiting = players but no publisher, idle = neither.                      │
         22│ HEALTH: ✓ no fault, ⚠N faults (the detail lists them).                   │
         22└──────────────────────────────────────────────────────────────────────────┘
-        22:13:17 player 8 dropped 12 frames
         Esc Close help
         """
 
