@@ -316,6 +316,10 @@ struct RTMPTop: ParsableCommand {
             }
         case .kick(let id):
             server.kick(connectionID: id, reason: "kicked from the dashboard")
+        case .stopPush(let id):
+            if !server.stopPush(id: id) { return "that push has ended" }
+        case .restartPush(let id):
+            if !server.restartPush(id: id) { return "that push has ended" }
         case .play(let key, let url):
             return play(url, streamKey: key, logDirectory: logDirectory, logger: logger)
         case .quit, .copyToClipboard:
