@@ -35,6 +35,9 @@ enum HeaderView {
         if !parts.isEmpty { streamSummary += " (" + parts.joined(separator: ", ") + ")" }
 
         var first = [TextRun(version, theme.title), TextRun("  Listen: ", theme.label), TextRun(snapshot.listenAddress, theme.value)]
+        if let rtmps = snapshot.rtmpsAddress {
+            first += [TextRun("  RTMPS: ", theme.label), TextRun(rtmps, theme.value)]
+        }
         if let http = snapshot.httpAddress {
             first += [TextRun("  HTTP: ", theme.label), TextRun(http, theme.value)]
         }

@@ -46,6 +46,10 @@ final class RenderGoldenTests: XCTestCase {
         snapshot.httpAddress = "127.0.0.1:8080"
         DashboardRenderer.render(snapshot, state: DashboardState(), into: &screen, options: RenderOptions())
         XCTAssertTrue(screen.lines[0].contains("Listen: 0.0.0.0:1935  HTTP: 127.0.0.1:8080  Uptime:"), screen.lines[0])
+        XCTAssertFalse(screen.lines[0].contains("RTMPS"), "no TLS listener: not shown")
+        snapshot.rtmpsAddress = "0.0.0.0:1936"
+        DashboardRenderer.render(snapshot, state: DashboardState(), into: &screen, options: RenderOptions())
+        XCTAssertTrue(screen.lines[0].contains("Listen: 0.0.0.0:1935  RTMPS: 0.0.0.0:1936  HTTP: 127.0.0.1:8080"), screen.lines[0])
     }
 
     func testRecordingMarkIsRedAndBold() {
