@@ -16,6 +16,8 @@ public struct AudioTagInfo: Sendable, Equatable {
     public var packetType: UInt8?
     /// The message carries Enhanced RTMP Multitrack; the fields describe its first track.
     public var isMultitrack: Bool
+    /// That first track's id; 0 for a message that is not Multitrack (the default track).
+    public var trackID: UInt8
 
     public init(
         codec: AudioCodec,
@@ -24,8 +26,10 @@ public struct AudioTagInfo: Sendable, Equatable {
         soundRate: Int? = nil,
         channels: Int? = nil,
         packetType: UInt8? = nil,
-        isMultitrack: Bool = false
+        isMultitrack: Bool = false,
+        trackID: UInt8 = 0
     ) {
+        self.trackID = trackID
         self.codec = codec
         self.isEnhanced = isEnhanced
         self.isSequenceHeader = isSequenceHeader
@@ -46,7 +50,8 @@ public struct AudioTagInfo: Sendable, Equatable {
                 isEnhanced: true,
                 isSequenceHeader: header.packetType == ExAudioTagHeader.PacketType.sequenceStart,
                 packetType: header.packetType,
-                isMultitrack: header.multitrackType != nil
+                isMultitrack: header.multitrackType != nil,
+                trackID: header.trackID ?? 0
             )
         }
 

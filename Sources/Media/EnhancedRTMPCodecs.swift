@@ -8,4 +8,7 @@ public enum EnhancedRTMPCodecs {
     /// The FourCCs as text ("avc1", "hvc1", …, "Opus", "mp4a", ".mp3").
     public static let fourCcList: [String] =
         (video.map(\.fourCC) + audio.map(\.fourCC)).compactMap { $0.flatMap(FourCC.printable) }
+
+    public static let videoFourCcs: [String] = video.compactMap { $0.fourCC.flatMap(FourCC.printable) }
+    public static let audioFourCcs: [String] = audio.compactMap { $0.fourCC.flatMap(FourCC.printable) }
 }

@@ -18,6 +18,8 @@ struct ExAudioTagHeader {
     var packetType: UInt8
     var fourCC: UInt32
     var multitrackType: UInt8?
+    /// The first track's id (Multitrack only).
+    var trackID: UInt8?
     /// The first track's bytes after the header.
     var body: ByteBuffer
 
@@ -49,7 +51,7 @@ struct ExAudioTagHeader {
         // Header FourCC (one codec) or first track's FourCC (many codecs):
         // both are the next four bytes.
         guard let fourCC: UInt32 = buffer.readInteger() else { return nil }
-        guard buffer.readInteger(as: UInt8.self) != nil else { return nil }  // trackId
+        guard let trackID: UInt8 = buffer.readInteger() else { return nil }
         var body = buffer
         if multitrackType != 0 {
             guard let trackSize = buffer.readUInt24(),
@@ -57,6 +59,6 @@ struct ExAudioTagHeader {
             else { return nil }
             body = trackBody
         }
-        return ExAudioTagHeader(packetType: packetType, fourCC: fourCC, multitrackType: multitrackType, body: body)
+        return ExAudioTagHeader(packetType: packetType, fourCC: fourCC, multitrackType: multitrackType, trackID: trackID, body: body)
     }
 }

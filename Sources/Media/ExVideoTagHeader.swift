@@ -28,6 +28,8 @@ struct ExVideoTagHeader {
     /// Absent for command frames, which the spec defines without a FourCC.
     var fourCC: UInt32?
     var multitrackType: UInt8?
+    /// The first track's id (Multitrack only).
+    var trackID: UInt8?
     /// The first track's bytes after the header: configuration record,
     /// composition time + frames, or metadata, depending on `packetType`.
     var body: ByteBuffer
@@ -78,7 +80,7 @@ struct ExVideoTagHeader {
         // ManyTracksManyCodecs it opens each track. Either way the first one
         // is the next four bytes.
         guard let fourCC: UInt32 = buffer.readInteger() else { return nil }
-        guard buffer.readInteger(as: UInt8.self) != nil else { return nil }  // trackId
+        guard let trackID: UInt8 = buffer.readInteger() else { return nil }
         var body = buffer
         if multitrackType != MultitrackType.oneTrack {
             guard let trackSize = buffer.readUInt24(),
@@ -88,7 +90,7 @@ struct ExVideoTagHeader {
         }
         return ExVideoTagHeader(
             frameType: frameType, packetType: packetType, fourCC: fourCC,
-            multitrackType: multitrackType, body: body
+            multitrackType: multitrackType, trackID: trackID, body: body
         )
     }
 }

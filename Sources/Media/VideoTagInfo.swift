@@ -25,6 +25,8 @@ public struct VideoTagInfo: Sendable, Equatable {
     public var isSequenceEnd: Bool
     /// The message carries Enhanced RTMP Multitrack; the fields describe its first track.
     public var isMultitrack: Bool
+    /// That first track's id; 0 for a message that is not Multitrack (the default track).
+    public var trackID: UInt8
 
     public init(
         codec: VideoCodec,
@@ -34,8 +36,10 @@ public struct VideoTagInfo: Sendable, Equatable {
         isKeyframe: Bool,
         packetType: UInt8? = nil,
         isSequenceEnd: Bool = false,
-        isMultitrack: Bool = false
+        isMultitrack: Bool = false,
+        trackID: UInt8 = 0
     ) {
+        self.trackID = trackID
         self.codec = codec
         self.frameType = frameType
         self.isEnhanced = isEnhanced
@@ -93,7 +97,8 @@ public struct VideoTagInfo: Sendable, Equatable {
             isKeyframe: carriesPictures && header.frameType == keyFrameType,
             packetType: isCommand ? nil : header.packetType,
             isSequenceEnd: !isCommand && header.packetType == PacketType.sequenceEnd,
-            isMultitrack: header.multitrackType != nil
+            isMultitrack: header.multitrackType != nil,
+            trackID: header.trackID ?? 0
         )
     }
 

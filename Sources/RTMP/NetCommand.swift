@@ -43,9 +43,14 @@ public enum NetCommand: Sendable, Equatable {
         /// Enhanced RTMP: the client listed the FourCCs it supports and
         /// expects ours in the answer.
         public var asksForFourCcList: Bool
+        /// Any sign of Enhanced RTMP in the connect (`fourCcList`, `capsEx`,
+        /// `videoFourCcInfoMap`, `audioFourCcInfoMap`): without one a player
+        /// is legacy and gets no Multitrack messages.
+        public var announcesEnhancedRTMP: Bool
 
         public init(transactionID: Double, app: String, tcUrl: String?, flashVer: String?, objectEncoding: Double, asksForFourCcList: Bool,
-                    swfUrl: String? = nil, pageUrl: String? = nil) {
+                    swfUrl: String? = nil, pageUrl: String? = nil, announcesEnhancedRTMP: Bool? = nil) {
+            self.announcesEnhancedRTMP = announcesEnhancedRTMP ?? asksForFourCcList
             self.swfUrl = swfUrl
             self.pageUrl = pageUrl
             self.transactionID = transactionID
@@ -70,7 +75,8 @@ public enum NetCommand: Sendable, Equatable {
                                     objectEncoding: obj["objectEncoding"]?.numberValue ?? 0,
                                     asksForFourCcList: obj["fourCcList"] != nil,
                                     swfUrl: obj["swfUrl"]?.stringValue ?? obj["swfurl"]?.stringValue,
-                                    pageUrl: obj["pageUrl"]?.stringValue ?? obj["pageurl"]?.stringValue))
+                                    pageUrl: obj["pageUrl"]?.stringValue ?? obj["pageurl"]?.stringValue,
+                                    announcesEnhancedRTMP: ["fourCcList", "capsEx", "videoFourCcInfoMap", "audioFourCcInfoMap"].contains { obj[$0] != nil }))
         case "createStream": self = .createStream(transactionID: cmd.transactionID)
         case "publish": self = .publish(streamName: firstString, type: cmd.arguments.dropFirst().first?.stringValue ?? "live")
         case "play":

@@ -29,9 +29,27 @@ public enum NetStatus: String, Sendable, CaseIterable {
 /// nginx-rtmp keeps them in `ngx_rtmp_send.c`), so the session only
 /// decides which to send.
 public enum NetReply {
-    /// The `_result` of `connect`. `fourCcList` (Enhanced RTMP) is included
-    /// when the client asked with its own list.
-    public static func connectResult(transactionID: Double, objectEncoding: Double, fourCcList: [String]?) -> RTMPMessage {
+    /// What an Enhanced RTMP v2 server answers a client that announced
+    /// Enhanced RTMP: its `capsEx` and, per FourCC, what it does with it.
+    public struct EnhancedCapabilities: Sendable {
+        /// capsEx bits (v2): Reconnect 0x01, Multitrack 0x02, ModEx 0x04, TimestampNanoOffset 0x08.
+        public var capsEx: Int
+        /// FourCC → FourCcInfoMask (CanDecode 0x01, CanEncode 0x02, CanForward 0x04).
+        public var videoFourCcInfoMap: [(String, Int)]
+        public var audioFourCcInfoMap: [(String, Int)]
+
+        public init(capsEx: Int, videoFourCcInfoMap: [(String, Int)], audioFourCcInfoMap: [(String, Int)]) {
+            self.capsEx = capsEx
+            self.videoFourCcInfoMap = videoFourCcInfoMap
+            self.audioFourCcInfoMap = audioFourCcInfoMap
+        }
+    }
+
+    /// The `_result` of `connect`. `fourCcList` (Enhanced RTMP v1) is
+    /// included when the client asked with its own list; `enhanced` (v2)
+    /// when it announced Enhanced RTMP at all.
+    public static func connectResult(transactionID: Double, objectEncoding: Double, fourCcList: [String]?,
+                                     enhanced: EnhancedCapabilities? = nil) -> RTMPMessage {
         var properties: [AMF0Property] = [
             AMF0Property(key: "fmsVer", value: .string("FMS/3,0,1,123")),
             AMF0Property(key: "capabilities", value: .number(31)),
@@ -39,6 +57,11 @@ public enum NetReply {
         ]
         if let fourCcList {
             properties.append(AMF0Property(key: "fourCcList", value: .strictArray(fourCcList.map { .string($0) })))
+        }
+        if let enhanced {
+            properties.append(AMF0Property(key: "capsEx", value: .number(Double(enhanced.capsEx))))
+            properties.append(AMF0Property(key: "videoFourCcInfoMap", value: .object(enhanced.videoFourCcInfoMap.map { AMF0Property(key: $0.0, value: .number(Double($0.1))) })))
+            properties.append(AMF0Property(key: "audioFourCcInfoMap", value: .object(enhanced.audioFourCcInfoMap.map { AMF0Property(key: $0.0, value: .number(Double($0.1))) })))
         }
         return CommandMessage(name: "_result", transactionID: transactionID, commandObject: .object(properties), arguments: [
             .object([

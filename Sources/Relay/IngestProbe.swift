@@ -31,11 +31,22 @@ struct IngestProbe {
     var videoConfig: VideoConfig?
     var audioConfig: AudioConfig?
     var frameSize: (width: Int, height: Int)?
+    /// Enhanced RTMP v2: the (first) track the message carries; 0, the
+    /// default track, for every message that is not Multitrack.
+    var trackID: UInt8 = 0
+    /// What a player that announced no Enhanced RTMP in its `connect`
+    /// cannot take: Multitrack messages and audio MultichannelConfig.
+    var needsEnhancedPlayer = false
+    /// Audio MultichannelConfig: kept for late joiners like a sequence header.
+    var isMultichannelConfig = false
 
     init(typeID: UInt8, payload: ByteBuffer, wants: Wants) {
         if typeID == RTMPMessageType.video {
             guard let tag = VideoTagInfo.parse(payload) else { return }
-            isKeyframe = tag.isKeyframe
+            trackID = tag.trackID
+            needsEnhancedPlayer = tag.isMultitrack
+            // A new player, a cut or a GOP starts on the default track's keyframes.
+            isKeyframe = tag.isKeyframe && tag.trackID == 0
             isSequenceHeader = tag.isSequenceHeader
             videoCodec = tag.codec
             compositionOffset = tag.compositionOffset(in: payload)
@@ -47,8 +58,12 @@ struct IngestProbe {
                 if tag.codec == .vp8 { frameSize = CodecProbe.vp8FrameSize(payload) }
             }
         } else if typeID == RTMPMessageType.audio {
-            isSequenceHeader = AudioTagInfo.parse(payload)?.isSequenceHeader ?? false
-            carriesPicture = !isSequenceHeader
+            let tag = AudioTagInfo.parse(payload)
+            isSequenceHeader = tag?.isSequenceHeader ?? false
+            trackID = tag?.trackID ?? 0
+            isMultichannelConfig = tag.map { $0.isEnhanced && $0.packetType == 4 } ?? false
+            needsEnhancedPlayer = (tag?.isMultitrack ?? false) || isMultichannelConfig
+            carriesPicture = !isSequenceHeader && !isMultichannelConfig
             if isSequenceHeader || wants.contains(.audioConfig) {
                 audioConfig = CodecProbe.audioConfig(payload)
             }

@@ -45,8 +45,7 @@ public final class LiveStream: @unchecked Sendable {
     private var publishedAt: Date?
     private var metadata: MediaFrame?
     private var metadataValues: [AMF0Property] = []
-    private var videoSequenceHeader: MediaFrame?
-    private var audioSequenceHeader: MediaFrame?
+    private var sequenceHeaders = SequenceHeaderSet()
     private var gop: GOPCache
     private var sinkGroups: [ObjectIdentifier: (mailbox: LoopMailbox, sinks: [any StreamSink])] = [:]
     private var sinkCount = 0
@@ -123,8 +122,7 @@ public final class LiveStream: @unchecked Sendable {
         publishedAt = nil
         metadata = nil
         metadataValues = []
-        videoSequenceHeader = nil
-        audioSequenceHeader = nil
+        sequenceHeaders.removeAll()
         gop.clear()
         // The next publisher may send other codecs; don't show stale ones.
         stats.resetForPublisher()
@@ -172,9 +170,7 @@ public final class LiveStream: @unchecked Sendable {
                                          wire: wireEncoder.wire(typeID: typeID, timestamp: ts, payload: payload))
                 if let line = stats.observe(frame, probe: probe, publisherTimestamp: timestamp, arrival: arrival) { logLines.append(line) }
                 probeWants.store(stats.probeWants.rawValue, ordering: .relaxed)
-                if frame.isSequenceHeader {
-                    if frame.kind == .video { videoSequenceHeader = frame } else { audioSequenceHeader = frame }
-                }
+                sequenceHeaders.note(frame)
             } else if let data {
                 frame = data.retimed(ts)
                 if let props = frame.metadata {
@@ -259,8 +255,7 @@ public final class LiveStream: @unchecked Sendable {
         guard publisher != nil else { return [] }
         var burst: [MediaFrame] = []
         if let m = metadata { burst.append(m) }
-        if let v = videoSequenceHeader { burst.append(v) }
-        if let a = audioSequenceHeader { burst.append(a) }
+        burst.append(contentsOf: sequenceHeaders.frames)
         if options.gopCache {
             burst.append(contentsOf: start == .oldestCachedKeyframe ? gop.burst : gop.newestGOP)
         }

@@ -15,6 +15,13 @@ public final class MediaFrame: Sendable {
     public let payload: ByteBuffer
     public let isKeyframe: Bool
     public let isSequenceHeader: Bool
+    /// Enhanced RTMP v2 track of the message (0: the default track, and every message that is not Multitrack).
+    public let track: UInt8
+    /// Only for players that announced Enhanced RTMP: Multitrack messages, audio MultichannelConfig.
+    public let needsEnhancedPlayer: Bool
+    /// Where a late joiner's burst keeps this configuration (a sequence
+    /// start per kind and track, and audio MultichannelConfig), or nil.
+    public let configSlot: UInt16?
     /// For an `onMetaData` message, its properties, decoded once at ingest
     /// for the stream, the snapshot and the recorder alike. Its `timestamp`
     /// is where it arrived on the stream timeline (queues and caches measure
@@ -26,7 +33,11 @@ public final class MediaFrame: Sendable {
     public let wire: SharedWire?
 
     public init(kind: Kind, typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, isKeyframe: Bool = false, isSequenceHeader: Bool = false,
-                metadata: [AMF0Property]? = nil, wire: SharedWire? = nil) {
+                metadata: [AMF0Property]? = nil, wire: SharedWire? = nil, track: UInt8 = 0, needsEnhancedPlayer: Bool = false,
+                configSlot: UInt16? = nil) {
+        self.track = track
+        self.needsEnhancedPlayer = needsEnhancedPlayer
+        self.configSlot = configSlot ?? (isSequenceHeader ? Self.slot(kind: kind, track: track, multichannel: false) : nil)
         self.kind = kind
         self.typeID = typeID
         self.timestamp = timestamp
@@ -47,8 +58,16 @@ public final class MediaFrame: Sendable {
 
     /// An audio or video frame, classified by `probe`.
     static func media(typeID: UInt8, timestamp: UInt32, payload: ByteBuffer, probe: IngestProbe, wire: SharedWire?) -> MediaFrame {
-        MediaFrame(kind: typeID == RTMPMessageType.video ? .video : .audio, typeID: typeID, timestamp: timestamp,
-                   payload: wire?.payload ?? payload, isKeyframe: probe.isKeyframe, isSequenceHeader: probe.isSequenceHeader, wire: wire)
+        let kind: Kind = typeID == RTMPMessageType.video ? .video : .audio
+        return MediaFrame(kind: kind, typeID: typeID, timestamp: timestamp,
+                          payload: wire?.payload ?? payload, isKeyframe: probe.isKeyframe, isSequenceHeader: probe.isSequenceHeader, wire: wire,
+                          track: probe.trackID, needsEnhancedPlayer: probe.needsEnhancedPlayer,
+                          configSlot: probe.isSequenceHeader || probe.isMultichannelConfig
+                              ? slot(kind: kind, track: probe.trackID, multichannel: probe.isMultichannelConfig) : nil)
+    }
+
+    static func slot(kind: Kind, track: UInt8, multichannel: Bool) -> UInt16 {
+        (kind == .video ? 0x200 : 0) | (multichannel ? 0x100 : 0) | UInt16(track)
     }
 
     /// Classifies an audio or video payload with the Media probes.
@@ -64,7 +83,8 @@ public final class MediaFrame: Sendable {
     /// onto the stream timeline). Shares the payload.
     public func retimed(_ timestamp: UInt32) -> MediaFrame {
         timestamp == self.timestamp ? self : MediaFrame(kind: kind, typeID: typeID, timestamp: timestamp, payload: payload, isKeyframe: isKeyframe,
-                                                                         isSequenceHeader: isSequenceHeader, metadata: metadata)
+                                                                         isSequenceHeader: isSequenceHeader, metadata: metadata, track: track,
+                                                                         needsEnhancedPlayer: needsEnhancedPlayer, configSlot: configSlot)
     }
 
     /// The payload with its continuation headers for `chunkSize`: shared

@@ -17,6 +17,9 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
     private let output: RTMPOutput
     private let info: ConnectionInfo
     private let publishNotify: Bool
+    /// The player announced Enhanced RTMP in `connect`; a legacy one gets
+    /// only the default tracks, as the source sent them (MediaMTX does the same).
+    private let enhanced: Bool
     private let delivery: QueuedDelivery
     var drops: PlayerQueue.Drops { delivery.drops }
     var unwritableSinceNanos: UInt64? { delivery.unwritableSinceNanos }
@@ -29,7 +32,8 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
     private let bytesOutAtStart: UInt64
 
     init(stream: LiveStream, messageStreamID: UInt32, output: RTMPOutput, info: ConnectionInfo, eventLoop: EventLoop,
-         queueLimits: PlayerQueue.Limits, publishNotify: Bool) {
+         queueLimits: PlayerQueue.Limits, publishNotify: Bool, enhanced: Bool = true) {
+        self.enhanced = enhanced
         self.stream = stream
         self.messageStreamID = messageStreamID
         self.output = output
@@ -124,6 +128,7 @@ final class PlayerSink: StreamSink, @unchecked Sendable {
         guard !paused else { return }
         if frame.kind == .audio && !receiveAudio { return }
         if frame.kind == .video && !receiveVideo { return }
+        if frame.needsEnhancedPlayer && !enhanced { return }
         delivery.enqueue(frame)
     }
 }

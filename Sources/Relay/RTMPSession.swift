@@ -37,6 +37,8 @@ final class RTMPSession: ChannelInboundHandler {
     private var accessGeneration: UInt64 = 0
     /// The allowed play's request, for `on_play_done`.
     private var playingRequest: AccessRequest?
+    /// The client's `connect` showed Enhanced RTMP: as a player it gets Multitrack messages.
+    private var announcedEnhancedRTMP = false
     private var peerWindowAckSize: UInt64 = 0
     private var lastAckSent: UInt64 = 0
     private var nextMessageStreamID: UInt32 = 1
@@ -338,11 +340,21 @@ final class RTMPSession: ChannelInboundHandler {
         send(ControlMessage.setPeerBandwidth(config.windowAckSize, limitType: 2).message)
         send(ControlMessage.setChunkSize(UInt32(config.chunkSize)).message)
         output?.setChunkSize(config.chunkSize)
-        // Enhanced RTMP: answer with the FourCCs we relay when the client asks.
+        // Enhanced RTMP: answer with the FourCCs we relay when the client
+        // asks (v1), and with what we do with them when it announced v2.
+        announcedEnhancedRTMP = c.announcesEnhancedRTMP
         send(NetReply.connectResult(transactionID: c.transactionID, objectEncoding: c.objectEncoding,
-                                    fourCcList: c.asksForFourCcList ? EnhancedRTMPCodecs.fourCcList : nil))
+                                    fourCcList: c.asksForFourCcList ? EnhancedRTMPCodecs.fourCcList : nil,
+                                    enhanced: c.announcesEnhancedRTMP ? Self.enhancedCapabilities : nil))
         server.events.add(.connect, "connect \(info.remote) app=\(c.app)", connectionID: info.id)
     }
+
+    /// Multitrack and ModEx relayed; every FourCC we know forwarded (CanForward).
+    /// No Reconnect: the reconnect request is not built yet.
+    static let enhancedCapabilities = NetReply.EnhancedCapabilities(
+        capsEx: 0x02 | 0x04,
+        videoFourCcInfoMap: EnhancedRTMPCodecs.videoFourCcs.map { ($0, 0x04) },
+        audioFourCcInfoMap: EnhancedRTMPCodecs.audioFourCcs.map { ($0, 0x04) })
 
     private func streamKey(_ command: String, streamName raw: String) throws -> StreamKey {
         guard !raw.isEmpty else { throw RTMPError.malformedCommand("\(command) without a stream name") }
@@ -490,7 +502,7 @@ final class RTMPSession: ChannelInboundHandler {
         }
         let sink = PlayerSink(stream: stream, messageStreamID: messageStreamID, output: output, info: info, eventLoop: loop,
                               queueLimits: PlayerQueue.Limits(covering: server.configuration.gopLimits),
-                              publishNotify: server.configuration.publishNotify)
+                              publishNotify: server.configuration.publishNotify, enhanced: announcedEnhancedRTMP)
         playing = sink
         playingRequest = request
         info.details.withLockedValue {

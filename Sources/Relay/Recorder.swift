@@ -36,8 +36,7 @@ final class Recorder: StreamSink, @unchecked Sendable {
     private var baseTimestamp: UInt32?
     private var lastTimestamp: UInt32 = 0
     private var metadata: [AMF0Property] = []
-    private var videoSequenceHeader: MediaFrame?
-    private var audioSequenceHeader: MediaFrame?
+    private var sequenceHeaders = SequenceHeaderSet()
     private var sawVideo = false
     private var waitingForKeyframe = false
     private var lastFlush = DispatchTime.now()
@@ -159,10 +158,10 @@ final class Recorder: StreamSink, @unchecked Sendable {
             // FLV script tags are AMF0 only.
             guard frame.typeID == RTMPMessageType.dataAMF0 else { return }
         case .video:
-            if frame.isSequenceHeader { videoSequenceHeader = frame }
+            sequenceHeaders.note(frame)
             sawVideo = true
         case .audio:
-            if frame.isSequenceHeader { audioSequenceHeader = frame }
+            sequenceHeaders.note(frame)
         }
         if waitingForKeyframe {
             if frame.kind == .video && frame.isKeyframe { waitingForKeyframe = false } else if !frame.isSequenceHeader { return }
@@ -192,8 +191,8 @@ final class Recorder: StreamSink, @unchecked Sendable {
         if options.segmented { segment &+= 1 }
         let name = RecordingFileName.fileName(app: key.app, stream: key.name, date: startedAt, segment: options.segmented ? segment : nil)
         let path = RecordingFileName.uniquePath(directory: options.directory, fileName: name)
-        let hasVideo = videoSequenceHeader != nil || frame.kind == .video
-        let hasAudio = audioSequenceHeader != nil || frame.kind == .audio
+        let hasVideo = sequenceHeaders.hasVideo || frame.kind == .video
+        let hasAudio = sequenceHeaders.hasAudio || frame.kind == .audio
         let f = try FLVRecordingFile(path: path, hasAudio: hasAudio, hasVideo: hasVideo, reservedMetadataBytes: options.reservedMetadataBytes)
         file = f
         baseTimestamp = nil
@@ -205,7 +204,7 @@ final class Recorder: StreamSink, @unchecked Sendable {
         }
         logger.info(segment > 1 ? "recording next segment" : "recording started", metadata: ["file": "\(path)", "segment": "\(segment)"])
         // Every file opens with the sequence headers so it plays on its own.
-        for header in [videoSequenceHeader, audioSequenceHeader].compactMap({ $0 }) where header !== frame {
+        for header in sequenceHeaders.frames where header !== frame {
             try f.write(type: header.typeID, timestamp: 0, payload: header.payload, isKeyframe: false)
         }
     }

@@ -82,6 +82,13 @@ struct StreamStats {
     /// judged before any rebasing for players), `arrival` monotonic ns.
     mutating func observe(_ frame: MediaFrame, probe: IngestProbe, publisherTimestamp: UInt32, arrival: UInt64) -> (String, Logger.Metadata)? {
         let line: (String, Logger.Metadata)?
+        // Another Enhanced RTMP v2 track (a second rendition): its bytes
+        // count, its frames would double the rate and mix two pictures'
+        // figures, so codecs, counts and health follow the default track.
+        guard frame.track == 0 else {
+            if frame.kind == .video { videoBytes &+= UInt64(frame.size) } else if frame.kind == .audio { audioBytes &+= UInt64(frame.size) }
+            return nil
+        }
         switch frame.kind {
         case .video:
             videoFrames &+= 1
