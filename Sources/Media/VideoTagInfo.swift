@@ -52,6 +52,9 @@ public struct VideoTagInfo: Sendable, Equatable {
 
     static let keyFrameType: UInt8 = 1
 
+    /// An Enhanced metadata packet (packet type 4: colorInfo and the like).
+    public var isMetadataPacket: Bool { isEnhanced && packetType == ExVideoTagHeader.PacketType.metadata }
+
     /// A coded picture: not a sequence start or end, not an Enhanced
     /// metadata packet (type 4), not a command frame (frame type 5).
     public var carriesPicture: Bool {

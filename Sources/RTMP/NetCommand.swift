@@ -47,10 +47,14 @@ public enum NetCommand: Sendable, Equatable {
         /// `videoFourCcInfoMap`, `audioFourCcInfoMap`): without one a player
         /// is legacy and gets no Multitrack messages.
         public var announcesEnhancedRTMP: Bool
+        /// Enhanced RTMP v2 capsEx bits the client announced (0x01: it
+        /// handles NetConnection.Connect.ReconnectRequest).
+        public var capsEx: Int
 
         public init(transactionID: Double, app: String, tcUrl: String?, flashVer: String?, objectEncoding: Double, asksForFourCcList: Bool,
                     swfUrl: String? = nil, pageUrl: String? = nil, announcesEnhancedRTMP: Bool? = nil) {
             self.announcesEnhancedRTMP = announcesEnhancedRTMP ?? asksForFourCcList
+            self.capsEx = 0
             self.swfUrl = swfUrl
             self.pageUrl = pageUrl
             self.transactionID = transactionID
@@ -70,13 +74,16 @@ public enum NetCommand: Sendable, Equatable {
             var app = obj["app"]?.stringValue ?? ""
             if let q = app.firstIndex(of: "?") { app = String(app[..<q]) }
             while app.hasSuffix("/") { app.removeLast() }
-            self = .connect(Connect(transactionID: cmd.transactionID, app: app, tcUrl: obj["tcUrl"]?.stringValue,
-                                    flashVer: obj["flashVer"]?.stringValue ?? obj["flashver"]?.stringValue,
-                                    objectEncoding: obj["objectEncoding"]?.numberValue ?? 0,
-                                    asksForFourCcList: obj["fourCcList"] != nil,
-                                    swfUrl: obj["swfUrl"]?.stringValue ?? obj["swfurl"]?.stringValue,
-                                    pageUrl: obj["pageUrl"]?.stringValue ?? obj["pageurl"]?.stringValue,
-                                    announcesEnhancedRTMP: ["fourCcList", "capsEx", "videoFourCcInfoMap", "audioFourCcInfoMap"].contains { obj[$0] != nil }))
+            var connect = Connect(transactionID: cmd.transactionID, app: app, tcUrl: obj["tcUrl"]?.stringValue,
+                                  flashVer: obj["flashVer"]?.stringValue ?? obj["flashver"]?.stringValue,
+                                  objectEncoding: obj["objectEncoding"]?.numberValue ?? 0,
+                                  asksForFourCcList: obj["fourCcList"] != nil,
+                                  swfUrl: obj["swfUrl"]?.stringValue ?? obj["swfurl"]?.stringValue,
+                                  pageUrl: obj["pageUrl"]?.stringValue ?? obj["pageurl"]?.stringValue,
+                                  announcesEnhancedRTMP: ["fourCcList", "capsEx", "videoFourCcInfoMap", "audioFourCcInfoMap"].contains { obj[$0] != nil })
+            // A hostile number is no capability: only a small non-negative integer counts.
+            if let caps = obj["capsEx"]?.numberValue, caps >= 0, caps < 65536 { connect.capsEx = Int(caps) }
+            self = .connect(connect)
         case "createStream": self = .createStream(transactionID: cmd.transactionID)
         case "publish": self = .publish(streamName: firstString, type: cmd.arguments.dropFirst().first?.stringValue ?? "live")
         case "play":

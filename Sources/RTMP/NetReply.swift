@@ -73,6 +73,14 @@ public enum NetReply {
         ]).message()
     }
 
+    /// Enhanced RTMP v2's Reconnect Request: the client should reconnect,
+    /// to `tcUrl` when given (else the same server), and resume.
+    public static func reconnectRequest(tcUrl: String?, description: String) -> RTMPMessage {
+        var extra: [AMF0Property] = []
+        if let tcUrl { extra.append(AMF0Property(key: "tcUrl", value: .string(tcUrl))) }
+        return CommandMessage.onStatus(level: "status", code: "NetConnection.Connect.ReconnectRequest", description: description, extra: extra).message()
+    }
+
     /// A `_result` with a null command object and one value.
     public static func result(transactionID: Double, _ value: AMF0Value) -> RTMPMessage {
         CommandMessage(name: "_result", transactionID: transactionID, commandObject: .null, arguments: [value]).message()

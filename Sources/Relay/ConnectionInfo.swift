@@ -21,6 +21,8 @@ public final class ConnectionInfo: Sendable {
         var flashVer: String?
         var tcUrl: String?
         var closeReason: String?
+        /// The connect announced capsEx Reconnect (Enhanced RTMP v2).
+        var handlesReconnectRequest = false
     }
 
     public let id: UInt64

@@ -56,7 +56,7 @@ public struct GOPCache {
     }
 
     mutating func add(_ frame: MediaFrame) {
-        if frame.isSequenceHeader || frame.isMetadata { return }
+        if frame.isConfiguration || frame.isMetadata { return }
         if frame.kind == .video && frame.isKeyframe {
             open = true
             starts.append(GOPStart(frameSeq: frameSeq, videoSeq: videoSeq, byteSeq: byteSeq, timestamp: frame.timestamp))

@@ -39,12 +39,16 @@ struct IngestProbe {
     var needsEnhancedPlayer = false
     /// Audio MultichannelConfig: kept for late joiners like a sequence header.
     var isMultichannelConfig = false
+    /// An Enhanced video metadata packet (colorInfo, which ffmpeg 8+ sends
+    /// after the sequence start): kept for late joiners, never dropped.
+    var isVideoMetadata = false
 
     init(typeID: UInt8, payload: ByteBuffer, wants: Wants) {
         if typeID == RTMPMessageType.video {
             guard let tag = VideoTagInfo.parse(payload) else { return }
             trackID = tag.trackID
             needsEnhancedPlayer = tag.isMultitrack
+            isVideoMetadata = tag.isMetadataPacket
             // A new player, a cut or a GOP starts on the default track's keyframes.
             isKeyframe = tag.isKeyframe && tag.trackID == 0
             isSequenceHeader = tag.isSequenceHeader

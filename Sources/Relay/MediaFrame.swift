@@ -20,8 +20,13 @@ public final class MediaFrame: Sendable {
     /// Only for players that announced Enhanced RTMP: Multitrack messages, audio MultichannelConfig.
     public let needsEnhancedPlayer: Bool
     /// Where a late joiner's burst keeps this configuration (a sequence
-    /// start per kind and track, and audio MultichannelConfig), or nil.
+    /// start per kind and track, audio MultichannelConfig, video metadata
+    /// such as colorInfo), or nil.
     public let configSlot: UInt16?
+
+    /// A configuration, not a coded frame: never dropped by a queue, never
+    /// skipped while waiting for a keyframe, kept in `SequenceHeaderSet`.
+    public var isConfiguration: Bool { configSlot != nil }
     /// For an `onMetaData` message, its properties, decoded once at ingest
     /// for the stream, the snapshot and the recorder alike. Its `timestamp`
     /// is where it arrived on the stream timeline (queues and caches measure
@@ -37,7 +42,7 @@ public final class MediaFrame: Sendable {
                 configSlot: UInt16? = nil) {
         self.track = track
         self.needsEnhancedPlayer = needsEnhancedPlayer
-        self.configSlot = configSlot ?? (isSequenceHeader ? Self.slot(kind: kind, track: track, multichannel: false) : nil)
+        self.configSlot = configSlot ?? (isSequenceHeader ? Self.slot(kind: kind, track: track, auxiliary: false) : nil)
         self.kind = kind
         self.typeID = typeID
         self.timestamp = timestamp
@@ -62,12 +67,14 @@ public final class MediaFrame: Sendable {
         return MediaFrame(kind: kind, typeID: typeID, timestamp: timestamp,
                           payload: wire?.payload ?? payload, isKeyframe: probe.isKeyframe, isSequenceHeader: probe.isSequenceHeader, wire: wire,
                           track: probe.trackID, needsEnhancedPlayer: probe.needsEnhancedPlayer,
-                          configSlot: probe.isSequenceHeader || probe.isMultichannelConfig
-                              ? slot(kind: kind, track: probe.trackID, multichannel: probe.isMultichannelConfig) : nil)
+                          configSlot: probe.isSequenceHeader || probe.isMultichannelConfig || probe.isVideoMetadata
+                              ? slot(kind: kind, track: probe.trackID, auxiliary: probe.isMultichannelConfig || probe.isVideoMetadata) : nil)
     }
 
-    static func slot(kind: Kind, track: UInt8, multichannel: Bool) -> UInt16 {
-        (kind == .video ? 0x200 : 0) | (multichannel ? 0x100 : 0) | UInt16(track)
+    /// One slot per kind and track for the sequence start, one for its
+    /// auxiliary configuration (audio MultichannelConfig, video metadata).
+    static func slot(kind: Kind, track: UInt8, auxiliary: Bool) -> UInt16 {
+        (kind == .video ? 0x200 : 0) | (auxiliary ? 0x100 : 0) | UInt16(track)
     }
 
     /// Classifies an audio or video payload with the Media probes.

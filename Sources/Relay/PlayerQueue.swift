@@ -46,7 +46,7 @@ struct PlayerQueue {
     /// Whether a frame arriving now may be sent at all (false while video is
     /// being skipped up to the next keyframe). Counts what it turns away.
     mutating func admit(_ frame: MediaFrame, drops: inout Drops) -> Bool {
-        guard frame.kind == .video, skippingVideo, !frame.isSequenceHeader else { return true }
+        guard frame.kind == .video, skippingVideo, !frame.isConfiguration else { return true }
         if frame.isKeyframe {
             skippingVideo = false
             return true
@@ -73,7 +73,7 @@ struct PlayerQueue {
             var k = key &- removed
             var i = 0
             while overLimits && i < k {
-                if frames[i].kind == .audio && !frames[i].isSequenceHeader {
+                if frames[i].kind == .audio && !frames[i].isConfiguration {
                     bytes &-= frames[i].size
                     frames.remove(at: i)
                     drops.audio &+= 1
@@ -87,10 +87,10 @@ struct PlayerQueue {
         // 3. The current GOP itself is too big: all queued video goes and
         //    video resumes at the next keyframe; then audio, oldest first.
         if droppableVideo > 0 {
-            drops.video &+= remove(in: 0..<frames.count) { $0.kind == .video && !$0.isSequenceHeader }
+            drops.video &+= remove(in: 0..<frames.count) { $0.kind == .video && !$0.isConfiguration }
         }
         skippingVideo = true
-        while overLimits, let i = frames.firstIndex(where: { $0.kind == .audio && !$0.isSequenceHeader }) {
+        while overLimits, let i = frames.firstIndex(where: { $0.kind == .audio && !$0.isConfiguration }) {
             bytes &-= frames[i].size
             frames.remove(at: i)
             drops.audio &+= 1
@@ -132,7 +132,7 @@ struct PlayerQueue {
     }
 
     private static func isDroppableVideo(_ f: MediaFrame) -> Bool {
-        f.kind == .video && !f.isSequenceHeader
+        f.kind == .video && !f.isConfiguration
     }
 
     /// After a pause or a publisher change: video resumes at a keyframe.

@@ -238,6 +238,28 @@ public final class RTMPServer: Sendable {
         return snapshot
     }
 
+    /// Sends Enhanced RTMP v2's Reconnect Request to every publisher whose
+    /// connect announced it handles one (capsEx Reconnect), or to the one
+    /// connection `connectionID`; returns the connections asked. Publishers
+    /// without the capability are not sent it (they would not know it).
+    @discardableResult
+    public func requestReconnect(connectionID: UInt64? = nil, tcUrl: String? = nil, description: String = "Please reconnect.") -> [UInt64] {
+        let asked = state.allConnections.filter { c in
+            let d = c.details.withLockedValue { $0 }
+            return (connectionID == nil || c.id == connectionID) && d.role == .publisher && d.handlesReconnectRequest
+        }
+        for c in asked {
+            c.channel.pipeline.fireUserInboundEventTriggered(RTMPSession.ReconnectRequestEvent(tcUrl: tcUrl, description: description))
+        }
+        if !asked.isEmpty { state.events.add(.info, "reconnect request sent to \(asked.count) publisher(s)") }
+        return asked.map(\.id)
+    }
+
+    /// Publishers still connected among `ids` (waiting for them to move after a reconnect request).
+    public func connectedPublishers(among ids: [UInt64]) -> Int {
+        ids.filter { state.connection($0) != nil }.count
+    }
+
     /// Stops accepting, tells every client, closes them and stops the loops.
     /// Returns within about `timeout`.
     public func shutdown(timeout: TimeAmount = .milliseconds(1500)) {

@@ -17,6 +17,13 @@ final class RTMPSession: ChannelInboundHandler {
     /// Fired through the pipeline when the server shuts down.
     struct ShutdownEvent {}
 
+    /// Fired through the pipeline to ask a publisher that can to reconnect
+    /// (Enhanced RTMP v2 Reconnect Request: --drain-seconds, the API).
+    struct ReconnectRequestEvent {
+        var tcUrl: String?
+        var description: String
+    }
+
     private let server: ServerState
     let info: ConnectionInfo
     private var logger: Logger
@@ -116,6 +123,10 @@ final class RTMPSession: ChannelInboundHandler {
             logger.info("handshake done", metadata: ["kind": "\(kind == .plain ? "plain" : "digest")"])
         } else if event is ShutdownEvent {
             announceShutdown()
+        } else if let r = event as? ReconnectRequestEvent {
+            send(NetReply.reconnectRequest(tcUrl: r.tcUrl, description: r.description))
+            flush()
+            logger.info("reconnect request sent", metadata: ["tc_url": "\(r.tcUrl.map(SecretMask.masked) ?? "-")"])
         } else if let e = event as? ChannelEvent, e == .inputClosed {
             close(reason: "peer closed its side")
         } else {
@@ -329,6 +340,7 @@ final class RTMPSession: ChannelInboundHandler {
         connectInfo = (c.tcUrl ?? "", c.flashVer ?? "", c.swfUrl ?? "", c.pageUrl ?? "")
         info.details.withLockedValue {
             $0.app = c.app
+            $0.handlesReconnectRequest = c.capsEx & 0x01 != 0
             $0.flashVer = c.flashVer
             $0.tcUrl = c.tcUrl.map(SecretMask.masked)
         }
@@ -349,10 +361,9 @@ final class RTMPSession: ChannelInboundHandler {
         server.events.add(.connect, "connect \(info.remote) app=\(c.app)", connectionID: info.id)
     }
 
-    /// Multitrack and ModEx relayed; every FourCC we know forwarded (CanForward).
-    /// No Reconnect: the reconnect request is not built yet.
+    /// Reconnect requests sent, Multitrack and ModEx relayed; every FourCC we know forwarded (CanForward).
     static let enhancedCapabilities = NetReply.EnhancedCapabilities(
-        capsEx: 0x02 | 0x04,
+        capsEx: 0x01 | 0x02 | 0x04,
         videoFourCcInfoMap: EnhancedRTMPCodecs.videoFourCcs.map { ($0, 0x04) },
         audioFourCcInfoMap: EnhancedRTMPCodecs.audioFourCcs.map { ($0, 0x04) })
 

@@ -92,7 +92,7 @@ final class Recorder: StreamSink, @unchecked Sendable {
 
     private func admit(_ frame: MediaFrame) -> Bool {
         if stopped.load(ordering: .relaxed) { return false }
-        let essential = frame.isSequenceHeader || frame.kind == .data
+        let essential = frame.isConfiguration || frame.kind == .data
         if frame.kind == .video && skippingVideo && !essential {
             if frame.isKeyframe { skippingVideo = false } else { noteDrop(); return false }
         }
@@ -164,7 +164,7 @@ final class Recorder: StreamSink, @unchecked Sendable {
             sequenceHeaders.note(frame)
         }
         if waitingForKeyframe {
-            if frame.kind == .video && frame.isKeyframe { waitingForKeyframe = false } else if !frame.isSequenceHeader { return }
+            if frame.kind == .video && frame.isKeyframe { waitingForKeyframe = false } else if !frame.isConfiguration { return }
         }
         do {
             if file != nil, options.segmented, cutsHere(frame) {
@@ -184,7 +184,7 @@ final class Recorder: StreamSink, @unchecked Sendable {
         let big = options.maxSizeBytes > 0 && f.bytesWritten >= options.maxSizeBytes
         guard long || big else { return false }
         // Segments start on a video keyframe; audio-only streams cut on audio time.
-        return sawVideo ? (frame.kind == .video && frame.isKeyframe) : (frame.kind == .audio && !frame.isSequenceHeader)
+        return sawVideo ? (frame.kind == .video && frame.isKeyframe) : (frame.kind == .audio && !frame.isConfiguration)
     }
 
     private func openFile(startingWith frame: MediaFrame) throws {
@@ -212,7 +212,7 @@ final class Recorder: StreamSink, @unchecked Sendable {
     private func write(_ frame: MediaFrame) throws {
         guard let f = file else { return }
         var ts: UInt32 = 0
-        if !frame.isSequenceHeader && frame.kind != .data || baseTimestamp != nil {
+        if !frame.isConfiguration && frame.kind != .data || baseTimestamp != nil {
             // The file's clock starts at its first media frame; sequence
             // headers and data before it sit at 0.
             let base = baseTimestamp ?? frame.timestamp

@@ -89,6 +89,9 @@ struct RTMPTop: ParsableCommand {
     @Flag(name: .long, help: ArgumentHelp("Turn the stream health checks off (to measure what they cost).", visibility: .hidden))
     var noHealth = false
 
+    @Option(name: .long, help: "On SIGTERM, first ask publishers that can (Enhanced RTMP capsEx Reconnect) to reconnect elsewhere, and wait up to this many seconds for them to leave (0 = stop at once).")
+    var drainSeconds = 0
+
     @Option(name: .long, help: "Event loop threads (0 = one per core).")
     var threads: Int = 0
 
@@ -122,6 +125,7 @@ struct RTMPTop: ParsableCommand {
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen wants HOST:PORT, got '\(listen)'") }
         guard (128...65536).contains(chunkSize) else { throw ValidationError("--chunk-size must be within 128...65536") }
         guard (0...10_000).contains(joinBurstMs) else { throw ValidationError("--join-burst-ms must be within 0...10000") }
+        guard (0...3600).contains(drainSeconds) else { throw ValidationError("--drain-seconds must be within 0...3600") }
     }
 
     func run() throws {
@@ -231,8 +235,10 @@ struct RTMPTop: ParsableCommand {
         var sources: [DispatchSourceSignal] = []
         for sig in [SIGINT, SIGTERM] {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: signalQueue)
+            let drainSeconds = self.drainSeconds
             source.setEventHandler {
                 logger.info("signal received, shutting down", metadata: ["signal": "\(sig == SIGINT ? "SIGINT" : "SIGTERM")"])
+                if sig == SIGTERM, drainSeconds > 0 { Self.drain(server, seconds: drainSeconds, logger: logger) }
                 if let ui {
                     ui.requestStop()  // the UI thread restores the terminal, then shuts down
                 } else {
@@ -295,6 +301,18 @@ struct RTMPTop: ParsableCommand {
         withExtendedLifetime((sources, stats)) {
             dispatchMain()
         }
+    }
+
+    /// `--drain-seconds`: a Reconnect Request to the publishers that handle
+    /// one, then up to `seconds` for them to go (they reconnect to another
+    /// server, or to this one's replacement), checked every 100 ms.
+    static func drain(_ server: RTMPServer, seconds: Int, logger: Logger) {
+        let asked = server.requestReconnect(description: "This server is shutting down; please reconnect.")
+        logger.info("draining: reconnect request sent", metadata: ["publishers": "\(asked.count)", "drain_seconds": "\(seconds)"])
+        guard !asked.isEmpty else { return }
+        let deadline = Date().addingTimeInterval(TimeInterval(seconds))
+        while Date() < deadline, server.connectedPublishers(among: asked) > 0 { usleep(100_000) }
+        logger.info("drained", metadata: ["publishers_left": "\(server.connectedPublishers(among: asked))"])
     }
 
     /// `--http`: PORT and :PORT mean 127.0.0.1 (unlike --listen, whose empty host is every interface).

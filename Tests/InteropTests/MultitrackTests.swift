@@ -161,7 +161,7 @@ final class MultitrackTests: XCTestCase {
         let enhanced = try RTMPClient.connect(host: "127.0.0.1", port: server.port, app: "live", group: group, options: enhancedOptions)
         defer { enhanced.close() }
         let result = try enhanced.waitCommand(timeout: 5) { $0.name == "_result" && $0.transactionID == 1 }
-        XCTAssertEqual(result.commandObject["capsEx"]?.numberValue, 6, "Multitrack and ModEx")
+        XCTAssertEqual(result.commandObject["capsEx"]?.numberValue, 7, "Reconnect, Multitrack and ModEx")
         XCTAssertEqual(result.commandObject["videoFourCcInfoMap"]?["hvc1"]?.numberValue, 4, "CanForward")
         XCTAssertEqual(result.commandObject["audioFourCcInfoMap"]?["Opus"]?.numberValue, 4)
         XCTAssertNotNil(result.commandObject["fourCcList"])
