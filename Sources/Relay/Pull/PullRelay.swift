@@ -77,28 +77,12 @@ final class PullRelay: UpstreamSessionDelegate, @unchecked Sendable {
         attempt &+= 1
         let thisAttempt = attempt
         setState(.connecting)
-        var config = RTMPClientStateMachine.Configuration(mode: .play, app: endpoint.app, tcUrl: endpoint.tcUrl, streamName: endpoint.streamName)
-        config.chunkSize = server.configuration.chunkSize
-        config.flashVer = PushRelay.flashVer(server)
-        config.fourCcList = EnhancedRTMPCodecs.fourCcList
-        let machine = RTMPClientStateMachine(config)
-        let server = self.server, logger = self.logger
         logger.info("pull connecting")
-        UpstreamSession.connect(to: endpoint, on: eventLoop, server: server) { [self] channel, info in
-            if thisAttempt != attempt { channel.close(promise: nil) }
-            info.details.withLockedValue {
-                $0.role = .pull
-                $0.app = self.key.app
-                $0.streamKey = self.key
-                $0.flashVer = "pull"
-                $0.tcUrl = self.endpoint.masked
-            }
-            let session = UpstreamSession(machine: machine, info: info, server: server, delegate: self, logger: logger)
-            if thisAttempt == attempt {
-                self.session = session
-                self.status.withLockedValue { $0.connectionID = info.id }
-            }
-            return session
+        UpstreamSession.open(.play, to: endpoint, for: key, on: eventLoop, server: server, delegate: self, logger: logger) { [self] session in
+            guard thisAttempt == attempt else { return false }
+            self.session = session
+            status.withLockedValue { $0.connectionID = session.info.id }
+            return true
         }.whenFailure { [self] error in
             guard thisAttempt == attempt else { return }
             failed("cannot connect: \(error)")

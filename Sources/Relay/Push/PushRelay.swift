@@ -102,29 +102,13 @@ final class PushRelay: StreamSink, UpstreamSessionDelegate, @unchecked Sendable 
         attempt &+= 1
         let thisAttempt = attempt
         setState(.connecting)
-        var config = RTMPClientStateMachine.Configuration(mode: .publish, app: endpoint.app, tcUrl: endpoint.tcUrl, streamName: endpoint.streamName)
-        config.chunkSize = server.configuration.chunkSize
-        config.flashVer = PushRelay.flashVer(server)
-        config.fourCcList = EnhancedRTMPCodecs.fourCcList
-        let machine = RTMPClientStateMachine(config)
-        let server = self.server, logger = self.logger
         logger.info("push connecting")
-        UpstreamSession.connect(to: endpoint, on: eventLoop, server: server) { [self] channel, info in
+        UpstreamSession.open(.publish, to: endpoint, for: stream.key, on: eventLoop, server: server, delegate: self, logger: logger) { [self] session in
             // Stopped while connecting: this connection is not wanted.
-            if thisAttempt != attempt { channel.close(promise: nil) }
-            info.details.withLockedValue {
-                $0.role = .push
-                $0.app = self.stream.key.app
-                $0.streamKey = self.stream.key
-                $0.flashVer = "push"
-                $0.tcUrl = self.endpoint.masked
-            }
-            let session = UpstreamSession(machine: machine, info: info, server: server, delegate: self, logger: logger)
-            if thisAttempt == attempt {
-                self.session = session
-                self.status.withLockedValue { $0.connection = info }
-            }
-            return session
+            guard thisAttempt == attempt else { return false }
+            self.session = session
+            status.withLockedValue { $0.connection = session.info }
+            return true
         }.whenFailure { [self] error in
             guard thisAttempt == attempt else { return }
             failed("cannot connect: \(error)")

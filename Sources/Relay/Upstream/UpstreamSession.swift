@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Media
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -83,6 +84,34 @@ final class UpstreamSession: ChannelInboundHandler {
                 }
             }
             .connect(host: endpoint.host, port: endpoint.port)
+    }
+
+    /// A push (`.publish`) or pull (`.play`) connection for stream `key`:
+    /// our client configuration (chunk size, the relay's flashVer with the
+    /// loop-guard token, our FourCCs), the table entry's role and names.
+    /// `adopt` runs on `loop` with the new session before any callback; it
+    /// returns false when its owner no longer wants this attempt, and the
+    /// connection is closed.
+    static func open(_ mode: RTMPClientStateMachine.Mode, to endpoint: UpstreamEndpoint, for key: StreamKey, on loop: EventLoop,
+                     server: ServerState, delegate: UpstreamSessionDelegate & Sendable, logger: Logger,
+                     adopt: @escaping @Sendable (UpstreamSession) -> Bool) -> EventLoopFuture<Channel> {
+        var config = RTMPClientStateMachine.Configuration(mode: mode, app: endpoint.app, tcUrl: endpoint.tcUrl, streamName: endpoint.streamName)
+        config.chunkSize = server.configuration.chunkSize
+        config.flashVer = PushRelay.flashVer(server)
+        config.fourCcList = EnhancedRTMPCodecs.fourCcList
+        let machine = RTMPClientStateMachine(config)
+        return connect(to: endpoint, on: loop, server: server) { channel, info in
+            info.details.withLockedValue {
+                $0.role = mode == .publish ? .push : .pull
+                $0.app = key.app
+                $0.streamKey = key
+                $0.flashVer = mode == .publish ? "push" : "pull"
+                $0.tcUrl = endpoint.masked
+            }
+            let session = UpstreamSession(machine: machine, info: info, server: server, delegate: delegate, logger: logger)
+            if !adopt(session) { channel.close(promise: nil) }
+            return session
+        }
     }
 
     var stateName: String { machine.stateName }
