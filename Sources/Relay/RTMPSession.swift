@@ -425,7 +425,7 @@ final class RTMPSession: ChannelInboundHandler {
     }
 
     private func beginPublish(key: StreamKey, type: String, messageStreamID: UInt32, request: AccessRequest) {
-        if connectInfo.flashVer.hasSuffix(PushRelay.flashVer(server).suffix(20)) {
+        if connectInfo.flashVer.contains(server.instanceToken) {
             // One of our own pushes came back to us (through a name or an
             // address the startup check could not see through).
             refuse(.publish, key, messageStreamID: messageStreamID, reason: "push_loop", "a push from this server to itself is refused")

@@ -128,6 +128,8 @@ final class PushPullInteropTests: XCTestCase {
         XCTAssertEqual(push.state, "publishing")
         XCTAssertLessThan(reconnectSeconds, 5, "the push reconnects within 5 s of the upstream being back")
         XCTAssertGreaterThanOrEqual(push.reconnects, 1, "the snapshot shows the reconnect")
+        XCTAssertEqual(resumed.connections.filter { $0.role == "push" }.map(\.id), [push.connectionID].compactMap { $0 },
+                       "the refused attempts left no connection behind")
         print("push reconnected \(String(format: "%.2f", reconnectSeconds)) s after the upstream was back (\(push.reconnects) attempts)")
 
         try watcher.wait(timeout: 5, for: "video after the reconnect") { $0.filter { $0.typeID == 9 }.count >= 3 }

@@ -190,17 +190,22 @@ final class PushRelay: StreamSink, UpstreamSessionDelegate, @unchecked Sendable 
         guard session === self.session, state == .connecting else { return }
         let d = QueuedDelivery(output: output, info: session.info, stream: stream, messageStreamID: messageStreamID,
                                limits: PlayerQueue.Limits(covering: server.configuration.gopLimits))
+        // In place before the burst is written: a burst that fills the
+        // socket says so from inside its writes, and `d` must hear it.
+        delivery = d
         // The burst is handed over under the stream's lock, so nothing
         // posted to us later overtakes it; it starts on the newest keyframe.
         let live = stream.subscribeIfLive(self, from: .newestKeyframe) { burst in
             if !burst.contains(where: { $0.kind == .video && $0.isKeyframe }) { d.skipVideoUntilKeyframe() }
             for frame in burst { d.enqueue(frame) }
         }
-        guard live else { return halt(.ended, reason: "the stream is no longer published") }
+        guard live else {
+            delivery = nil
+            return halt(.ended, reason: "the stream is no longer published")
+        }
         d.publishQueueGauges()
         maxQueuedBytes = max(maxQueuedBytes, d.queue.bytes)
         output.flush()
-        delivery = d
         backoff.succeeded()
         let reconnected = status.withLockedValue { $0.reconnects > 0 }
         setState(.publishing)

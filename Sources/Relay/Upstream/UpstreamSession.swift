@@ -127,6 +127,14 @@ final class UpstreamSession: ChannelInboundHandler {
         }
     }
 
+    /// Also when the connection never came up (refused, timed out), which
+    /// has no channelInactive: the table entry goes either way.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        server.removeConnection(info.id)
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         startedNanos = DispatchTime.now().uptimeNanoseconds
         context.fireChannelActive()
@@ -139,7 +147,6 @@ final class UpstreamSession: ChannelInboundHandler {
         logger.info("upstream connection closed", metadata: ["reason": "\(reason)", "bytes_out": "\(info.bytesOut.load(ordering: .relaxed))"])
         info.details.withLockedValue { $0.closeReason = reason }
         server.events.add(.close, "connection \(info.id) (\(machine.configuration.mode == .publish ? "push" : "pull")) closed: \(reason)", connectionID: info.id)
-        server.removeConnection(info.id)
         announceClose(reason)
         self.context = nil
         output = nil
