@@ -377,6 +377,7 @@ public final class LiveStream: @unchecked Sendable {
                 }
             )
             snapshot.pushes = pushes
+            snapshot.tracks = stats.tracks()
             snapshot.pull = pull
             snapshot.videoBitrateHistory = Array(stats.videoHistory)
             snapshot.audioBitrateHistory = Array(stats.audioHistory)

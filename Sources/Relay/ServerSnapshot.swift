@@ -87,6 +87,8 @@ public struct StreamSnapshot: Sendable, Encodable {
     public var pushes: [PushSnapshot] = []
     /// Where this stream is pulled from (edge mode), while a pull runs.
     public var pull: PullSnapshot?
+    /// Every track of a multitrack publish (empty for one video and one audio track).
+    public var tracks: [TrackSnapshot] = []
 
     public var isLive: Bool { publisher != nil }
     public var isRecording: Bool { recording?.isRecording == true }

@@ -32,6 +32,21 @@ struct StreamStats {
     var audioHistory = Deque<Double>()
     static let historyLength = 60
 
+    /// The tracks beyond the default ones (Enhanced RTMP v2 multitrack), by
+    /// kind and id: their codec from their own sequence start, their bytes.
+    /// At most `maxExtraTracks`: a publisher inventing ids cannot grow it.
+    private var extraTracks: [ExtraTrackKey: ExtraTrack] = [:]
+    static let maxExtraTracks = 16
+
+    private struct ExtraTrackKey: Hashable { var isVideo: Bool; var id: UInt8 }
+    private struct ExtraTrack {
+        var video: VideoSnapshot?
+        var audio: AudioSnapshot?
+        var bytes: UInt64 = 0
+        var lastBytes: UInt64 = 0
+        var bitrateBps: Double = 0
+    }
+
     private var metadataFrameRate: Double?
     private var last = (total: UInt64(0), video: UInt64(0), audio: UInt64(0))
 
@@ -45,6 +60,7 @@ struct StreamStats {
     mutating func resetForPublisher() {
         video = nil
         audio = nil
+        extraTracks = [:]
         metadataFrameRate = nil
         health = StreamHealthAnalyzer(profile: healthProfile ?? .generic)
     }
@@ -86,7 +102,7 @@ struct StreamStats {
         // count, its frames would double the rate and mix two pictures'
         // figures, so codecs, counts and health follow the default track.
         guard frame.track == 0 else {
-            if frame.kind == .video { videoBytes &+= UInt64(frame.size) } else if frame.kind == .audio { audioBytes &+= UInt64(frame.size) }
+            observeExtraTrack(frame, probe)
             return nil
         }
         switch frame.kind {
@@ -167,7 +183,44 @@ struct StreamStats {
         }
     }
 
+    private mutating func observeExtraTrack(_ frame: MediaFrame, _ probe: IngestProbe) {
+        let isVideo = frame.kind == .video
+        if isVideo { videoBytes &+= UInt64(frame.size) } else { audioBytes &+= UInt64(frame.size) }
+        let key = ExtraTrackKey(isVideo: isVideo, id: frame.track)
+        guard extraTracks[key] != nil || extraTracks.count < Self.maxExtraTracks else { return }
+        var t = extraTracks[key] ?? ExtraTrack()
+        t.bytes &+= UInt64(frame.size)
+        if probe.isSequenceHeader, let c = probe.videoConfig { t.video = VideoSnapshot(c) }
+        if probe.isSequenceHeader, let c = probe.audioConfig { t.audio = AudioSnapshot(c) }
+        if isVideo, t.video == nil, let codec = probe.videoCodec { t.video = VideoSnapshot(codec: codec.displayName, profile: nil, level: nil, width: nil, height: nil) }
+        extraTracks[key] = t
+    }
+
+    /// Every track with its figures, when there are more than the default
+    /// ones (the default tracks' bytes and rates are the kind's less the others').
+    func tracks() -> [TrackSnapshot] {
+        guard !extraTracks.isEmpty else { return [] }
+        let extraVideo = extraTracks.filter { $0.key.isVideo }.values, extraAudio = extraTracks.filter { !$0.key.isVideo }.values
+        var out: [TrackSnapshot] = []
+        if video != nil || !extraVideo.isEmpty {
+            out.append(TrackSnapshot(kind: "video", id: 0, video: video, bytesIn: videoBytes &- extraVideo.reduce(0) { $0 &+ $1.bytes },
+                                     bitrateBps: max(0, videoBitrateBps - extraVideo.reduce(0) { $0 + $1.bitrateBps })))
+        }
+        if audio != nil || !extraAudio.isEmpty {
+            out.append(TrackSnapshot(kind: "audio", id: 0, audio: audio, bytesIn: audioBytes &- extraAudio.reduce(0) { $0 &+ $1.bytes },
+                                     bitrateBps: max(0, audioBitrateBps - extraAudio.reduce(0) { $0 + $1.bitrateBps })))
+        }
+        for (key, t) in extraTracks.sorted(by: { ($0.key.isVideo ? 0 : 1, $0.key.id) < ($1.key.isVideo ? 0 : 1, $1.key.id) }) {
+            out.append(TrackSnapshot(kind: key.isVideo ? "video" : "audio", id: Int(key.id), video: t.video, audio: t.audio, bytesIn: t.bytes, bitrateBps: t.bitrateBps))
+        }
+        return out.sorted { ($0.kind == "video" ? 0 : 1, $0.id) < ($1.kind == "video" ? 0 : 1, $1.id) }
+    }
+
     mutating func sample(interval: Double) {
+        for key in extraTracks.keys {
+            extraTracks[key]!.bitrateBps = Double(extraTracks[key]!.bytes &- extraTracks[key]!.lastBytes) * 8 / interval
+            extraTracks[key]!.lastBytes = extraTracks[key]!.bytes
+        }
         bitrateBps = Double(bytesIn &- last.total) * 8 / interval
         videoBitrateBps = Double(videoBytes &- last.video) * 8 / interval
         audioBitrateBps = Double(audioBytes &- last.audio) * 8 / interval

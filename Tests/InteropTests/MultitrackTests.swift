@@ -78,6 +78,11 @@ final class MultitrackTests: XCTestCase {
         let stream = try XCTUnwrap(server.server.snapshot().streams.first)
         XCTAssertEqual(stream.video?.width, 640, "figures follow the default track")
         XCTAssertEqual(stream.frameRate.map { Int($0.rounded()) }, 30, "not doubled by the second rendition")
+        XCTAssertEqual(stream.tracks.map { "\($0.kind) \($0.id)" }, ["video 0", "video 1", "audio 0", "audio 1"], "the snapshot lists the tracks")
+        XCTAssertEqual(stream.tracks.compactMap { $0.video.flatMap { v in v.width.map { "\($0)x\(v.height ?? 0)" } } }, ["640x360", "320x180"],
+                       "each rendition's size from its own sequence start")
+        XCTAssertEqual(stream.tracks.first { $0.kind == "audio" && $0.id == 1 }?.audio?.codec, "AAC")
+        XCTAssertTrue(stream.tracks.allSatisfy { $0.bytesIn > 0 }, "bytes per track")
         XCTAssertEqual(publisher.wait(timeout: 30).status, 0, publisher.stderr)
         for p in [early, lateEnhanced, lateLegacy9, lateDebian] { XCTAssertFalse(p.wait(timeout: 20).timedOut, "a player ended with the stream") }
 
