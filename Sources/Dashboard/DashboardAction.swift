@@ -7,6 +7,10 @@ public enum DashboardAction: Sendable, Equatable {
     case toggleRecording(streamKey: String)
     /// Disconnect this connection (the id captured when `k` was pressed).
     case kick(connectionID: UInt64)
+    /// Send Enhanced RTMP's Reconnect Request to this publisher (the id
+    /// captured when `e` was pressed). Only a publisher whose connect
+    /// announced capsEx Reconnect is asked; the app says whether it was.
+    case requestReconnect(connectionID: UInt64)
     /// Stop this push (`PushSnapshot.id`): it drops its upstream connection
     /// and stays stopped, without retrying, until `restartPush`.
     case stopPush(id: UInt64)

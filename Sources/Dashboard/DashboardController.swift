@@ -3,9 +3,10 @@ import Relay
 
 /// Turns key presses into state changes and `DashboardAction`s. Pure: it
 /// reads the snapshot it is given and returns what the app should do; the
-/// app performs the actions (stop, record, kick, stop or restart a push)
-/// through the server's control API, starts ffplay or sets the clipboard,
-/// and may hand back a message about how that went (`show(message:at:)`).
+/// app performs the actions (stop, record, kick, stop or restart a push,
+/// ask a publisher to reconnect) through the server's control API, starts
+/// ffplay or sets the clipboard, and may hand back a message about how that
+/// went (`show(message:at:)`).
 ///
 /// Order of precedence for a key: a pending y/n confirmation takes it, then
 /// an open help overlay (any key closes it), then filter editing (keys are
@@ -85,6 +86,13 @@ public struct DashboardController: Sendable {
                 }
                 setStatus("Stopping \(description) (t restarts it)", at: now)
                 return [.stopPush(id: id)]
+            case .requestReconnect(let id, let description):
+                guard confirmed else {
+                    setStatus("Reconnect request cancelled", at: now)
+                    return []
+                }
+                setStatus("Asking connection \(id) (\(description)) to reconnect", at: now)
+                return [.requestReconnect(connectionID: id)]
             }
         }
         if state.isHelpVisible {
@@ -120,6 +128,8 @@ public struct DashboardController: Sendable {
             askToKick(snapshot: snapshot)
         case .char("t"), .char("T"):
             return restartPush(snapshot: snapshot)
+        case .char("e"), .char("E"):
+            askToRequestReconnect(snapshot: snapshot)
         case .enter:
             if state.view == .streams, let stream = currentStream(in: snapshot) {
                 state.view = .detail(streamKey: stream.key)
@@ -245,6 +255,33 @@ public struct DashboardController: Sendable {
                 state.pendingConfirmation = .stopPush(pushID: push.id, description: "push \(push.url)")
             }
         }
+    }
+
+    /// `e`: Enhanced RTMP's Reconnect Request to the stream's publisher (the
+    /// streams view) or the selected publisher row (the detail view), after
+    /// y/n like a kick. Whether the publisher handles it is only known to
+    /// the relay, so the app says after the fact whether it was sent.
+    private mutating func askToRequestReconnect(snapshot: ServerSnapshot) {
+        let now = snapshot.takenAt
+        guard let stream = currentStream(in: snapshot) else {
+            setStatus(state.view == .streams ? "No stream selected" : "The stream has gone", at: now)
+            return
+        }
+        guard let publisher = stream.publisher else {
+            setStatus("\(stream.key) has no publisher to ask to reconnect", at: now)
+            return
+        }
+        if case .detail = state.view {
+            guard case .connection(let c) = state.selectedRow(in: snapshot), c.id == publisher.id else {
+                setStatus("e asks the publisher to reconnect: select its row", at: now)
+                return
+            }
+        }
+        guard DashboardState.isClientPublisher(publisher, of: stream) else {
+            setStatus("\(stream.key) is pulled by rtmp-top itself: no publisher to ask to reconnect", at: now)
+            return
+        }
+        state.pendingConfirmation = .requestReconnect(connectionID: publisher.id, description: "\(publisher.role) \(publisher.remote)")
     }
 
     /// `t`: a stopped push starts again, a waiting one retries now. Only on a

@@ -23,6 +23,9 @@ public struct DashboardState: Sendable, Equatable {
         /// Stop push `pushID` until it is restarted; `description` ("push
         /// rtmp://…") is captured like a kick's.
         case stopPush(pushID: UInt64, description: String)
+        /// Send Enhanced RTMP's Reconnect Request to publisher `connectionID`;
+        /// `description` is captured like a kick's.
+        case requestReconnect(connectionID: UInt64, description: String)
     }
 
     /// A one-line message shown for a few seconds after a key.
@@ -135,6 +138,14 @@ public struct DashboardState: Sendable, Equatable {
         guard case .detail = view, let stream = currentStream(in: snapshot) else { return nil }
         let rows = DetailRow.rows(of: stream)
         return selectedRowPosition(in: rows).map { rows[$0] }
+    }
+
+    /// `connection` is `stream`'s publisher and a client that connected to
+    /// us, so a Reconnect Request can reach it; in edge mode the publisher
+    /// is our own pull connection, which nobody would ask to move.
+    public static func isClientPublisher(_ connection: ConnectionSnapshot, of stream: StreamSnapshot) -> Bool {
+        guard connection.id == stream.publisher?.id else { return false }
+        return stream.pull?.connectionID != connection.id
     }
 
     /// Index into `rows` (`DetailRow.rows(of:)`) of the selected row, or nil when empty.

@@ -101,6 +101,12 @@ enum DetailView {
             audio = [label("Audio"), TextRun("none", theme.muted)]
         }
 
+        // A multitrack publish lists its tracks where the audio line was:
+        // the layout depends on the height alone, so the summary keeps its
+        // rows, and the default audio track (a0) is among the tracks.
+        let audioOrTracks = stream.isLive && !stream.tracks.isEmpty
+            ? tracksLine(stream.tracks, width: screen.width - labelWidth, theme) : audio
+
         let drops = DashboardState.drops(stream)
         var traffic = [
             label("Traffic"), TextRun("in ", theme.plain), TextRun(Format.bitrate(DashboardState.inputBitrate(stream)), theme.value),
@@ -141,9 +147,48 @@ enum DetailView {
         let history = [label("Bitrate"), TextRun(Sparkline.text(stream.bitrateHistory, width: sparkWidth, levels: context.glyphs.levels), theme.sparkline),
                        TextRun("  peak \(Format.bitrate(peak))", theme.muted)]
 
-        for (y, runs) in zip(context.layout.summary, [title, video, audio, traffic, record, history]) {
+        for (y, runs) in zip(context.layout.summary, [title, video, audioOrTracks, traffic, record, history]) {
             TextRun.draw(runs, x: 0, y: y, into: &screen)
         }
+    }
+
+    /// `Tracks   v0 H.264 640x360 1.9 Mb/s · v1 H.264 320x180 600 kb/s · a0 AAC 48kHz 128 kb/s`:
+    /// as many whole tracks as fit in `width`, then how many did not.
+    static func tracksLine(_ tracks: [TrackSnapshot], width: Int, _ theme: Theme) -> [TextRun] {
+        let separator = " · "
+        let texts = tracks.map(trackText)
+        var runs = [label("Tracks", theme)]
+        var used = 0
+        for (index, text) in texts.enumerated() {
+            let left = texts.count - index - 1
+            // Room for this track, and for "+N more" unless it is the last.
+            let more = left > 0 ? DisplayWidth.of("\(separator)+\(left) more") : 0
+            let needed = (index > 0 ? DisplayWidth.of(separator) : 0) + DisplayWidth.of(text)
+            guard used + needed + more <= width || (left == 0 && used + needed <= width) else {
+                let rest = texts.count - index
+                runs.append(TextRun("\(index > 0 ? separator : "")+\(rest) more", theme.muted))
+                break
+            }
+            if index > 0 { runs.append(TextRun(separator, theme.muted)) }
+            runs.append(TextRun(text, theme.value))
+            used += needed
+        }
+        return runs
+    }
+
+    /// `v1 H.264 320x180 600 kb/s`, `a0 AAC 48kHz 2ch 128 kb/s`: the kind's
+    /// letter and the id, what the track's own sequence start said, its bitrate.
+    static func trackText(_ track: TrackSnapshot) -> String {
+        let kind = track.kind == "audio" ? "a" : (track.kind == "video" ? "v" : String(track.kind.prefix(1)))
+        let format: String?
+        if let video = track.video {
+            format = Format.video(video, frameRate: nil)
+        } else if let audio = track.audio {
+            format = Format.audio(audio)
+        } else {
+            format = nil
+        }
+        return ["\(kind)\(track.id)", format, Format.bitrate(track.bitrateBps)].compactMap { $0 }.joined(separator: " ")
     }
 
     /// "pulling from URL: waiting, 2 reconnects, last error: …".

@@ -14,9 +14,13 @@ enum FooterView {
         guard let y = context.layout.footerRow else { return }
         let theme = context.theme
         var x = 0
-        var onPushRow = false
-        if case .push = context.state.selectedRow(in: context.snapshot) { onPushRow = true }
-        for hint in fitting(hints(context.state, onPushRow: onPushRow), width: screen.width) {
+        var onPushRow = false, onPublisherRow = false
+        switch context.state.selectedRow(in: context.snapshot) {
+        case .push: onPushRow = true
+        case .connection(let c): onPublisherRow = context.state.currentStream(in: context.snapshot).map { DashboardState.isClientPublisher(c, of: $0) } ?? false
+        case nil: break
+        }
+        for hint in fitting(hints(context.state, onPushRow: onPushRow, onPublisherRow: onPublisherRow), width: screen.width) {
             let width = DisplayWidth.of(hint.key) + DisplayWidth.of(hint.label)
             guard x + width <= screen.width else { break }
             x += screen.put(hint.key, x: x, y: y, style: theme.footerKey)
@@ -40,11 +44,13 @@ enum FooterView {
     }
 
     /// Every hint for the state, in display order: `F1 Help  Enter Detail …`.
-    /// `onPushRow`: the detail view's selected row is a push.
-    static func hints(_ state: DashboardState, onPushRow: Bool) -> [Hint] {
+    /// `onPushRow`: the detail view's selected row is a push;
+    /// `onPublisherRow`: it is the stream's publisher (not our own pull).
+    static func hints(_ state: DashboardState, onPushRow: Bool, onPublisherRow: Bool = false) -> [Hint] {
         switch state.pendingConfirmation {
         case .kick: return [Hint(key: "y", label: " Kick"), Hint(key: "n", label: " Cancel")]
         case .stopPush: return [Hint(key: "y", label: " Stop push"), Hint(key: "n", label: " Cancel")]
+        case .requestReconnect: return [Hint(key: "y", label: " Ask to reconnect"), Hint(key: "n", label: " Cancel")]
         case nil: break
         }
         if state.isHelpVisible {
@@ -65,6 +71,10 @@ enum FooterView {
             // On a push row `k` stops the push and `t` restarts it.
             return [help, Hint(key: "Esc", label: " Back", priority: 8), play, url, record, Hint(key: "F9/k", label: " Stop push"),
                     Hint(key: "t", label: " Restart"), log, quit]
+        case .detail where onPublisherRow:
+            // Low priority: few publishers handle it, and the help lists it anyway.
+            return [help, Hint(key: "Esc", label: " Back", priority: 8), play, url, record, kick,
+                    Hint(key: "e", label: " Reconnect", priority: 1), log, quit]
         case .detail:
             return [help, Hint(key: "Esc", label: " Back", priority: 8), play, url, record, kick, log, quit]
         }

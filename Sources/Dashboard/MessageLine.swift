@@ -1,4 +1,4 @@
-/// The line above the footer: the kick or push-stop confirmation, the filter being
+/// The line above the footer: the kick, push-stop or reconnect confirmation, the filter being
 /// typed, a status message, or the active filter, in that order of
 /// importance.
 enum MessageLine {
@@ -13,6 +13,8 @@ enum MessageLine {
                 text = "Kick connection \(id) (\(description))? y/n"
             case .stopPush(_, let description):
                 text = "Stop \(description) until t restarts it? y/n"
+            case .requestReconnect(let id, let description):
+                text = "Ask connection \(id) (\(description)) to reconnect? y/n"
             }
             screen.fill(x: 0, y: y, width: screen.width, height: 1, style: theme.prompt)
             screen.put(text, x: 0, y: y, style: theme.prompt)

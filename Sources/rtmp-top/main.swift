@@ -334,6 +334,10 @@ struct RTMPTop: ParsableCommand {
             }
         case .kick(let id):
             server.kick(connectionID: id, reason: "kicked from the dashboard")
+        case .requestReconnect(let id):
+            guard server.requestReconnect(connectionID: id).isEmpty else { return "Reconnect request sent to connection \(id)" }
+            if server.connectedPublishers(among: [id]) == 0 { return "Reconnect request not sent: connection \(id) has gone" }
+            return "Reconnect request not sent: that publisher did not announce it handles reconnect requests"
         case .stopPush(let id):
             if !server.stopPush(id: id) { return "that push has ended" }
         case .restartPush(let id):

@@ -168,7 +168,6 @@ extension Golden {
 
 
 
-
                                                   ┌─ rtmp-top keys ──────────────────────────────────────────────────────────┐
                                                   │ Up Down PgUp PgDn  select a stream (a connection in detail)              │
                                                   │ Home End           first / last row                                      │
@@ -179,7 +178,8 @@ extension Golden {
                                                   │ r                  start / stop recording the stream                     │
                                                   │ k F9               kick: the publisher (detail: the selected row)        │
                                                   │ k / t on a push    stop it (until t) / restart it or retry now           │
-                                                  │ y / other key      confirm / cancel a kick or a push stop                │
+                                                  │ e                  ask the publisher to reconnect (Enhanced RTMP only)   │
+                                                  │ y / other key      confirm / cancel a kick, push stop or reconnect       │
                                                   │ s                  sort: key, bitrate, players, drops, live time         │
                                                   │ /                  filter streams by key, address or client              │
                                                   │ l                  show / hide the event log                             │

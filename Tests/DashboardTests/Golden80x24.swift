@@ -84,18 +84,18 @@ extension Golden {
         """
 
     static let help80x24 = """
-        rtmp-top 0.2.0  Listen: 0.0.0.0:1935  Uptime: 1h02m
-        Co┌─ rtmp-top keys ──────────────────────────────────────────────────────────┐
-        Re│ Up Down PgUp PgDn  select a stream (a connection in detail)              │
-        KE│ Home End           first / last row                                      │C
-        li│ Enter              open the selected stream's detail                     │EC
-        li│ Esc                back; clears the filter; closes this help             │
-        sh│ p                  play the stream in ffplay (its log beside rtmp-top's) │
-          │ u                  show its publish and play URLs, copy the play URL     │
+        rt┌─ rtmp-top keys ──────────────────────────────────────────────────────────┐
+        Co│ Up Down PgUp PgDn  select a stream (a connection in detail)              │
+        Re│ Home End           first / last row                                      │
+        KE│ Enter              open the selected stream's detail                     │C
+        li│ Esc                back; clears the filter; closes this help             │EC
+        li│ p                  play the stream in ffplay (its log beside rtmp-top's) │
+        sh│ u                  show its publish and play URLs, copy the play URL     │
           │ r                  start / stop recording the stream                     │
           │ k F9               kick: the publisher (detail: the selected row)        │
           │ k / t on a push    stop it (until t) / restart it or retry now           │
-          │ y / other key      confirm / cancel a kick or a push stop                │
+          │ e                  ask the publisher to reconnect (Enhanced RTMP only)   │
+          │ y / other key      confirm / cancel a kick, push stop or reconnect       │
           │ s                  sort: key, bitrate, players, drops, live time         │
           │ /                  filter streams by key, address or client              │
           │ l                  show / hide the event log                             │
