@@ -81,6 +81,12 @@ enum APIDocuments {
         let kicked: UInt64
     }
 
+    /// The answer to `POST /api/v1/connections/{id}/reconnect`: the request
+    /// went out; the publisher moves (or not) in its own time.
+    struct ReconnectRequested: Encodable {
+        let reconnectRequested: UInt64
+    }
+
     /// A push (`--push`): every field of `PushSnapshot`, and the stream it
     /// relays, so one list can hold every stream's pushes.
     struct Push: Encodable {

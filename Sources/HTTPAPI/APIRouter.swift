@@ -13,7 +13,9 @@ import Relay
 /// `/api/v1/pushes` (every stream's `--push` upstreams, `?stream=app/name`
 /// for one stream's), `/api/v1/pushes/{id}`, `/metrics`, `/stat`.
 /// Changes (the token when there is one): `DELETE /api/v1/connections/{id}`
-/// (kick), `POST|DELETE /api/v1/streams/{app}/{name}/recording`,
+/// (kick), `POST /api/v1/connections/{id}/reconnect` (Enhanced RTMP's
+/// Reconnect Request to a publisher that announced it handles one; 409 for
+/// any other connection), `POST|DELETE /api/v1/streams/{app}/{name}/recording`,
 /// `POST /api/v1/pushes/{id}/stop` (until restarted), `POST
 /// /api/v1/pushes/{id}/restart` (a stopped push, or a waiting one at once;
 /// 409 while it connects or publishes), and nginx-rtmp's `/control/...` GETs.
@@ -81,6 +83,20 @@ public struct APIRouter: Sendable {
         case (.connection(let id), .DELETE):
             guard server.kick(connectionID: id, reason: "kicked over HTTP") else { return .error(.notFound, "no connection \(id)") }
             return .json(APIDocuments.Kicked(kicked: id))
+        case (.reconnect(let id), _):
+            let fields: ReconnectRequestBody
+            switch ReconnectRequestBody.parse(request) {
+            case .success(let parsed): fields = parsed
+            case .failure(let error): return .error(.badRequest, error.description)
+            }
+            guard let c = server.snapshot().connections.first(where: { $0.id == id }) else { return .error(.notFound, "no connection \(id)") }
+            let asked = fields.description.map { server.requestReconnect(connectionID: id, tcUrl: fields.tcUrl, description: $0) }
+                ?? server.requestReconnect(connectionID: id, tcUrl: fields.tcUrl)
+            guard asked.contains(id) else {
+                let why = c.role == "publisher" ? "did not announce that it handles reconnect requests (capsEx Reconnect)" : "is a \(c.role), not a publisher"
+                return .error(.conflict, "connection \(id) \(why)")
+            }
+            return .json(APIDocuments.ReconnectRequested(reconnectRequested: id))
         case (.connection(let id), _):
             guard let c = server.snapshot().connections.first(where: { $0.id == id }) else { return .error(.notFound, "no connection \(id)") }
             return .json(c)
@@ -186,7 +202,7 @@ public struct APIRouter: Sendable {
 
     /// The endpoints, parsed from the path's segments.
     enum Route {
-        case server, streams, stream(String), recording(String), connections, connection(UInt64), events, metrics, stat
+        case server, streams, stream(String), recording(String), connections, connection(UInt64), reconnect(UInt64), events, metrics, stat
         case pushes, push(UInt64), pushControl(UInt64, PushAction)
         case control([String])
 
@@ -210,6 +226,7 @@ public struct APIRouter: Sendable {
             case "connections":
                 if rest.count == 1 { self = .connections }
                 else if rest.count == 2, let id = UInt64(rest[1]) { self = .connection(id) }
+                else if rest.count == 3, let id = UInt64(rest[1]), rest[2] == "reconnect" { self = .reconnect(id) }
                 else { return nil }
             case "pushes":
                 if rest.count == 1 { self = .pushes }
@@ -230,7 +247,7 @@ public struct APIRouter: Sendable {
             case .server, .streams, .stream, .connections, .events, .metrics, .stat, .control, .pushes, .push: return [.GET]
             case .connection: return [.GET, .DELETE]
             case .recording: return [.POST, .DELETE]
-            case .pushControl: return [.POST]
+            case .pushControl, .reconnect: return [.POST]
             }
         }
     }
