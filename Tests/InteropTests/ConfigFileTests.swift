@@ -77,7 +77,7 @@ final class ConfigFileTests: XCTestCase {
             ("listen = [", "line 1"),
             ("bogus = 1", "Unknown option '--bogus'"),
             ("listen = \"nonsense\"", "--listen wants HOST:PORT"),
-            ("[[push]]\nurl = \"http://x/live\"", "must be an rtmp:// URL"),
+            ("[[push]]\nurl = \"http://x/live\"", "must be an rtmp:// or rtmps:// URL"),
             ("[app.live]\nrecord = true", "[app.live] takes push"),
         ]
         for (i, (text, expected)) in cases.enumerated() {
