@@ -3,10 +3,11 @@ import RTMP
 
 /// A network player of one live stream: the sink the stream's mailbox
 /// delivers to, on the connection's own event loop. It owns everything of
-/// playing: the bounded queue and its drop policy, the drop counters,
-/// receiveAudio/receiveVideo/pause, writability and the writes (through the
-/// connection's `RTMPOutput`). `RTMPSession` only creates it on `play`,
-/// passes commands on, and stops it.
+/// playing: receiveAudio/receiveVideo/pause, legacy players' filter, the
+/// publisher notifications, and its `QueuedDelivery` (the bounded queue and
+/// drop policy, drop counters, writability, the writes through the
+/// connection's `RTMPOutput`), which a push delivers with too. `RTMPSession`
+/// only creates it on `play`, passes commands on, and stops it.
 ///
 /// Confined to `eventLoop`: the mailbox calls `receive` there (the
 /// `StreamSink` contract) and the session calls everything else there.

@@ -200,26 +200,27 @@ struct StreamStats {
     /// ones (the default tracks' bytes and rates are the kind's less the others').
     func tracks() -> [TrackSnapshot] {
         guard !extraTracks.isEmpty else { return [] }
-        let extraVideo = extraTracks.filter { $0.key.isVideo }.values, extraAudio = extraTracks.filter { !$0.key.isVideo }.values
         var out: [TrackSnapshot] = []
-        if video != nil || !extraVideo.isEmpty {
-            out.append(TrackSnapshot(kind: "video", id: 0, video: video, bytesIn: videoBytes &- extraVideo.reduce(0) { $0 &+ $1.bytes },
-                                     bitrateBps: max(0, videoBitrateBps - extraVideo.reduce(0) { $0 + $1.bitrateBps })))
+        // Video tracks first, then audio; the default track (0) first of each.
+        for isVideo in [true, false] {
+            let extras = extraTracks.filter { $0.key.isVideo == isVideo }.sorted { $0.key.id < $1.key.id }
+            guard (isVideo ? video != nil : audio != nil) || !extras.isEmpty else { continue }
+            let kind = isVideo ? "video" : "audio"
+            out.append(TrackSnapshot(kind: kind, id: 0, video: isVideo ? video : nil, audio: isVideo ? nil : audio,
+                                     bytesIn: (isVideo ? videoBytes : audioBytes) &- extras.reduce(0) { $0 &+ $1.value.bytes },
+                                     bitrateBps: max(0, (isVideo ? videoBitrateBps : audioBitrateBps) - extras.reduce(0) { $0 + $1.value.bitrateBps })))
+            for (key, t) in extras {
+                out.append(TrackSnapshot(kind: kind, id: Int(key.id), video: t.video, audio: t.audio, bytesIn: t.bytes, bitrateBps: t.bitrateBps))
+            }
         }
-        if audio != nil || !extraAudio.isEmpty {
-            out.append(TrackSnapshot(kind: "audio", id: 0, audio: audio, bytesIn: audioBytes &- extraAudio.reduce(0) { $0 &+ $1.bytes },
-                                     bitrateBps: max(0, audioBitrateBps - extraAudio.reduce(0) { $0 + $1.bitrateBps })))
-        }
-        for (key, t) in extraTracks.sorted(by: { ($0.key.isVideo ? 0 : 1, $0.key.id) < ($1.key.isVideo ? 0 : 1, $1.key.id) }) {
-            out.append(TrackSnapshot(kind: key.isVideo ? "video" : "audio", id: Int(key.id), video: t.video, audio: t.audio, bytesIn: t.bytes, bitrateBps: t.bitrateBps))
-        }
-        return out.sorted { ($0.kind == "video" ? 0 : 1, $0.id) < ($1.kind == "video" ? 0 : 1, $1.id) }
+        return out
     }
 
     mutating func sample(interval: Double) {
-        for key in extraTracks.keys {
-            extraTracks[key]!.bitrateBps = Double(extraTracks[key]!.bytes &- extraTracks[key]!.lastBytes) * 8 / interval
-            extraTracks[key]!.lastBytes = extraTracks[key]!.bytes
+        for (key, var t) in extraTracks {
+            t.bitrateBps = Double(t.bytes &- t.lastBytes) * 8 / interval
+            t.lastBytes = t.bytes
+            extraTracks[key] = t
         }
         bitrateBps = Double(bytesIn &- last.total) * 8 / interval
         videoBitrateBps = Double(videoBytes &- last.video) * 8 / interval

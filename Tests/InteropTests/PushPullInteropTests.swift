@@ -76,7 +76,8 @@ final class PushPullInteropTests: XCTestCase {
         let onUpstream = try player(upstream.url("live/cam"), output: "upstream.md5").start()
         let local = try player(origin.url("live/cam"), output: "local.md5").start()
         upstream.waitFor(timeout: 5) { $0.connections.contains { $0.role == "player" } }
-        usleep(300_000)  // nginx has no snapshot to wait on; its player connects as fast as ours
+        // nginx's stat page lists its waiting player under the stream.
+        _ = waitUntil(timeout: 5) { (try? Self.nginxPlayers(httpPort: nginx.httpPort, in: self.work)) == 1 }
 
         let pub = try publisher(source, to: origin.url("live/cam")).start()
         let pushing = origin.waitFor(timeout: 5) { $0.streams.first?.pushes.filter { $0.state == "publishing" }.count == 2 }

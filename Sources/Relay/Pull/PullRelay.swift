@@ -1,10 +1,8 @@
 import Foundation
 import Logging
-import Media
 import NIOConcurrencyHelpers
 import NIOCore
 import RTMP
-import RTMPClient
 
 /// Edge mode: one stream played from an origin (`--pull`) into the local
 /// stream of the same key, over one upstream connection however many local
@@ -39,8 +37,7 @@ final class PullRelay: UpstreamSessionDelegate, @unchecked Sendable {
     private var session: UpstreamSession?
     /// The connection publishing into the stream, once it plays.
     private var publishing: ConnectionInfo?
-    private var backoff = ReconnectBackoff()
-    private var retry: Scheduled<Void>?
+    private var retry = UpstreamRetry()
     private var timer: RepeatedTask?
     private var idleSinceNanos: UInt64?
     private var attempt: UInt64 = 0
@@ -94,24 +91,23 @@ final class PullRelay: UpstreamSessionDelegate, @unchecked Sendable {
         guard state == .connecting || state == .playing else { return }
         guard !server.shuttingDown.load(ordering: .relaxed), stream.playerCount > 0 else { return finish(reason) }
         if stream.hasPublisher { return finish("a local publisher took \(key) over") }
-        let delay = backoff.failed()
-        logger.warning("pull failed, retrying", metadata: ["error": "\(reason)", "retry_in_s": "\(delay)"])
-        status.withLockedValue {
-            $0.lastError = reason
-            $0.reconnects = backoff.reconnects
-            $0.connectionID = nil
-        }
-        setState(.waiting)
-        retry = eventLoop.scheduleTask(in: .seconds(Int64(delay))) { [self] in
+        let delay = retry.schedule(on: eventLoop) { [self] in
             guard state == .waiting else { return }
             connect()
         }
+        logger.warning("pull failed, retrying", metadata: ["error": "\(reason)", "retry_in_s": "\(delay)"])
+        status.withLockedValue {
+            $0.lastError = reason
+            $0.reconnects = retry.reconnects
+            $0.connectionID = nil
+        }
+        setState(.waiting)
     }
 
     private func finish(_ reason: String) {
         guard state != .ended else { return }
         attempt &+= 1
-        retry?.cancel()
+        retry.cancel()
         timer?.cancel()
         releaseStream()
         // Forgotten before it closes, so its close is not taken for a failure.
@@ -171,7 +167,7 @@ final class PullRelay: UpstreamSessionDelegate, @unchecked Sendable {
         }
         publishing = session.info
         session.info.details.withLockedValue { $0.role = .pull }
-        backoff.succeeded()
+        retry.succeeded()
         setState(.playing)
         server.events.add(.publish, "pull \(key) from \(endpoint.masked)", connectionID: session.info.id, streamKey: key.description)
     }

@@ -1,10 +1,8 @@
 import Foundation
 import Logging
-import Media
 import NIOConcurrencyHelpers
 import NIOCore
 import RTMP
-import RTMPClient
 
 /// One `--push` target of one published stream. While its upstream
 /// connection publishes, it is a sink of the stream like a player: its own
@@ -51,8 +49,7 @@ final class PushRelay: StreamSink, UpstreamSessionDelegate, @unchecked Sendable 
     private var state: State = .connecting
     private var session: UpstreamSession?
     private var delivery: QueuedDelivery?
-    private var backoff = ReconnectBackoff()
-    private var retry: Scheduled<Void>?
+    private var retry = UpstreamRetry()
     /// Bumped per connection attempt: callbacks of an older one are ignored.
     private var attempt: UInt64 = 0
     /// The deepest the queue got, for the closing log line.
@@ -82,8 +79,8 @@ final class PushRelay: StreamSink, UpstreamSessionDelegate, @unchecked Sendable 
     func restart() {
         onLoop { r in
             guard r.state == .stopped || r.state == .waiting else { return }
-            r.retry?.cancel()
-            r.backoff.succeeded()
+            r.retry.cancel()
+            r.retry.succeeded()
             r.connect()
         }
     }
@@ -120,25 +117,23 @@ final class PushRelay: StreamSink, UpstreamSessionDelegate, @unchecked Sendable 
         leaveStream()
         guard state == .connecting || state == .publishing else { return }
         guard !server.shuttingDown.load(ordering: .relaxed) else { return halt(.ended, reason: "server shutting down") }
-        let delay = backoff.failed()
+        let delay = retry.schedule(on: eventLoop) { [self] in
+            guard state == .waiting else { return }
+            connect()
+        }
         logger.warning("push failed, retrying", metadata: ["error": "\(reason)", "retry_in_s": "\(delay)"])
         server.events.add(.info, "push \(endpoint.masked) of \(stream.key) failed: \(reason); retry in \(delay) s", streamKey: stream.key.description)
         status.withLockedValue {
             $0.lastError = reason
-            $0.reconnects = backoff.reconnects
+            $0.reconnects = retry.reconnects
             $0.retryAt = Date().addingTimeInterval(TimeInterval(delay))
         }
         setState(.waiting)
-        retry = eventLoop.scheduleTask(in: .seconds(Int64(delay))) { [self] in
-            guard state == .waiting else { return }
-            connect()
-        }
     }
 
     private func halt(_ next: State, reason: String) {
         guard state != .ended else { return }
-        retry?.cancel()
-        retry = nil
+        retry.cancel()
         attempt &+= 1
         leaveStream()
         // Forgotten before it closes, so its close is not taken for a failure.
@@ -206,7 +201,7 @@ final class PushRelay: StreamSink, UpstreamSessionDelegate, @unchecked Sendable 
         d.publishQueueGauges()
         maxQueuedBytes = max(maxQueuedBytes, d.queue.bytes)
         output.flush()
-        backoff.succeeded()
+        retry.succeeded()
         let reconnected = status.withLockedValue { $0.reconnects > 0 }
         setState(.publishing)
         logger.info(reconnected ? "push reconnected" : "push publishing")

@@ -60,7 +60,7 @@ final class UpstreamSession: ChannelInboundHandler {
     /// Connects to `endpoint` on `loop` with the pipeline every upstream
     /// connection has; `makeSession` builds the handler once the channel
     /// (and so its table entry) exists.
-    static func connect(to endpoint: UpstreamEndpoint, on loop: EventLoop, server: ServerState,
+    private static func connect(to endpoint: UpstreamEndpoint, on loop: EventLoop, server: ServerState,
                         makeSession: @escaping @Sendable (Channel, ConnectionInfo) -> UpstreamSession) -> EventLoopFuture<Channel> {
         let config = server.configuration
         return ClientBootstrap(group: loop)
