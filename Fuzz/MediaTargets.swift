@@ -89,6 +89,16 @@ private func probeVideo(_ payload: ByteBuffer) {
         require(info?.codec == config.codec, "probe says \(config.codec), tag says \(String(describing: info?.codec))")
         checkVideoConfig(config)
     }
+    // The other tracks of a ManyTracks message: inside the payload, only from a multitrack message.
+    let later = CodecProbe.laterVideoTracks(payload)
+    require(later.isEmpty || info?.isMultitrack == true, "later tracks of a message that is not multitrack")
+    require(later.reduce(0) { $0 + $1.bytes } <= payload.readableBytes, "later tracks larger than the payload")
+    for track in later {
+        if let config = track.videoConfig {
+            require(info?.isSequenceHeader == true, "a later track's configuration outside a sequence start")
+            checkVideoConfig(config)
+        }
+    }
     if let size = CodecProbe.vp9FrameSize(payload) {
         require(info?.codec == .vp9 && info?.carriesPicture == true, "a VP9 frame size from \(String(describing: info))")
         require((1...65536).contains(size.width) && (1...65536).contains(size.height), "VP9 size \(size)")
@@ -122,6 +132,10 @@ private func probeAudio(_ payload: ByteBuffer) {
         let header = ExAudioTagHeader.parse(payload)
         require((header == nil) == (info == nil), "ExAudioTagHeader and AudioTagInfo disagree")
     }
+    let later = CodecProbe.laterAudioTracks(payload)
+    require(later.isEmpty || info?.isMultitrack == true, "later audio tracks of a message that is not multitrack")
+    require(later.reduce(0) { $0 + $1.bytes } <= payload.readableBytes, "later audio tracks larger than the payload")
+    for track in later { if let config = track.audioConfig { checkAudioConfig(config) } }
     if let info {
         if let rate = info.soundRate { require(rate > 0, "sound rate \(rate)") }
         if let channels = info.channels { require(channels == 1 || channels == 2, "channels \(channels)") }

@@ -28,6 +28,41 @@ public enum CodecProbe: Sendable {
         return videoConfig(codec: codec, record: buffer)
     }
 
+    /// What a track after the first of a ManyTracks or ManyTracksManyCodecs
+    /// message carries, for the relay's per-track figures.
+    public struct LaterTrack: Sendable, Equatable {
+        public var trackID: UInt8
+        /// Its share of the message's bytes.
+        public var bytes: Int
+        public var videoCodec: VideoCodec?
+        /// From its sequence start (or, for audio, a coded frame that says it).
+        public var videoConfig: VideoConfig?
+        public var audioConfig: AudioConfig?
+    }
+
+    /// The second and later tracks of an Enhanced RTMP v2 video message
+    /// that carries several (whole RTMP message payload); empty for every
+    /// other message, without allocating.
+    public static func laterVideoTracks(_ payload: ByteBuffer) -> [LaterTrack] {
+        guard let header = ExVideoTagHeader.parse(payload), let tracks = header.laterTracks else { return [] }
+        let isSequenceStart = header.packetType == ExVideoTagHeader.PacketType.sequenceStart
+        return tracks.map { t in
+            let codec = VideoCodec(fourCC: t.fourCC)
+            return LaterTrack(trackID: t.trackID, bytes: t.bytesInMessage, videoCodec: codec,
+                              videoConfig: isSequenceStart ? videoConfig(codec: codec, record: t.body) : nil)
+        }
+    }
+
+    /// The same for an audio message.
+    public static func laterAudioTracks(_ payload: ByteBuffer) -> [LaterTrack] {
+        guard let header = ExAudioTagHeader.parse(payload), let tracks = header.laterTracks else { return [] }
+        return tracks.map { t in
+            let codec = AudioCodec(fourCC: t.fourCC)
+            return LaterTrack(trackID: t.trackID, bytes: t.bytesInMessage,
+                              audioConfig: enhancedAudioConfig(codec: codec, packetType: header.packetType, body: t.body))
+        }
+    }
+
     private static func videoConfig(codec: VideoCodec, record: ByteBuffer) -> VideoConfig? {
         switch codec {
         case .avc: return AVCDecoderConfigurationRecord.parse(record)?.videoConfig
@@ -73,19 +108,24 @@ public enum CodecProbe: Sendable {
 
     private static func enhancedAudioConfig(_ payload: ByteBuffer) -> AudioConfig? {
         guard let header = ExAudioTagHeader.parse(payload) else { return nil }
+        return enhancedAudioConfig(codec: AudioCodec(fourCC: header.fourCC), packetType: header.packetType, body: header.body)
+    }
+
+    /// One track's configuration from its packet: a sequence start, or the
+    /// frames of codecs whose every frame says it (AC-3, E-AC-3, MP3).
+    private static func enhancedAudioConfig(codec: AudioCodec, packetType: UInt8, body: ByteBuffer) -> AudioConfig? {
         typealias PacketType = ExAudioTagHeader.PacketType
-        let codec = AudioCodec(fourCC: header.fourCC)
-        switch (codec, header.packetType) {
+        switch (codec, packetType) {
         case (.aac, PacketType.sequenceStart):
-            return AudioSpecificConfig.parse(header.body.remainingBytes)?.audioConfig
+            return AudioSpecificConfig.parse(body.remainingBytes)?.audioConfig
         case (.opus, PacketType.sequenceStart):
-            return OpusHeader.parse(header.body)?.audioConfig
+            return OpusHeader.parse(body)?.audioConfig
         case (.flac, PacketType.sequenceStart):
-            return FLACStreamInfo.parse(header.body)?.audioConfig
+            return FLACStreamInfo.parse(body)?.audioConfig
         case (.ac3, PacketType.codedFrames), (.eac3, PacketType.codedFrames):
-            return DolbyAudioSyncFrame.parse(header.body.remainingBytes)?.audioConfig
+            return DolbyAudioSyncFrame.parse(body.remainingBytes)?.audioConfig
         case (.mp3, PacketType.codedFrames):
-            guard let frame = MPEGAudioFrameHeader.parse(header.body.remainingBytes) else { return nil }
+            guard let frame = MPEGAudioFrameHeader.parse(body.remainingBytes) else { return nil }
             return AudioConfig(
                 codec: .mp3, profile: frame.profileName, sampleRate: frame.sampleRate, channels: frame.channels
             )

@@ -12,6 +12,8 @@ struct ExAudioTagHeader {
         static let modEx: UInt8 = 7
     }
 
+    typealias MultitrackType = ExVideoTagHeader.MultitrackType
+
     /// SoundFormat value that switches the legacy header into ExAudioTagHeader.
     static let exHeaderSoundFormat: UInt8 = 9
 
@@ -22,6 +24,9 @@ struct ExAudioTagHeader {
     var trackID: UInt8?
     /// The first track's bytes after the header.
     var body: ByteBuffer
+    /// The tracks after the first of a ManyTracks or ManyTracksManyCodecs
+    /// message, read on demand; nil for every other message.
+    var laterTracks: MultitrackTracks? = nil
 
     static func parse(_ payload: ByteBuffer) -> ExAudioTagHeader? {
         var buffer = payload
@@ -48,17 +53,19 @@ struct ExAudioTagHeader {
         let multitrackType = typeByte >> 4
         packetType = typeByte & 0x0F
         guard packetType != PacketType.multitrack, packetType != PacketType.modEx else { return nil }
-        // Header FourCC (one codec) or first track's FourCC (many codecs):
-        // both are the next four bytes.
-        guard let fourCC: UInt32 = buffer.readInteger() else { return nil }
-        guard let trackID: UInt8 = buffer.readInteger() else { return nil }
-        var body = buffer
-        if multitrackType != 0 {
-            guard let trackSize = buffer.readUInt24(),
-                  let trackBody = buffer.readSlice(length: Int(trackSize))
-            else { return nil }
-            body = trackBody
+        guard multitrackType != MultitrackType.oneTrack else {
+            guard let fourCC: UInt32 = buffer.readInteger(), let trackID: UInt8 = buffer.readInteger() else { return nil }
+            return ExAudioTagHeader(packetType: packetType, fourCC: fourCC, multitrackType: multitrackType, trackID: trackID, body: buffer)
         }
-        return ExAudioTagHeader(packetType: packetType, fourCC: fourCC, multitrackType: multitrackType, trackID: trackID, body: body)
+        // The same layout as video's (AvMultitrackType is shared).
+        var sharedFourCC: UInt32?
+        if multitrackType != MultitrackType.manyTracksManyCodecs {
+            guard let fourCC: UInt32 = buffer.readInteger() else { return nil }
+            sharedFourCC = fourCC
+        }
+        var tracks = MultitrackTracks(sharedFourCC: sharedFourCC, remaining: buffer)
+        guard let first = tracks.next() else { return nil }
+        return ExAudioTagHeader(packetType: packetType, fourCC: first.fourCC, multitrackType: multitrackType,
+                                trackID: first.trackID, body: first.body, laterTracks: tracks)
     }
 }

@@ -33,6 +33,9 @@ struct ExVideoTagHeader {
     /// The first track's bytes after the header: configuration record,
     /// composition time + frames, or metadata, depending on `packetType`.
     var body: ByteBuffer
+    /// The tracks after the first of a ManyTracks or ManyTracksManyCodecs
+    /// message, read on demand; nil for every other message.
+    var laterTracks: MultitrackTracks? = nil
 
     /// Returns nil when the payload is not an ExVideoTagHeader or ends early.
     static func parse(_ payload: ByteBuffer) -> ExVideoTagHeader? {
@@ -76,21 +79,26 @@ struct ExVideoTagHeader {
         // A track cannot itself be multitrack; the spec forbids it and
         // accepting it would make the body layout ambiguous.
         guard packetType != PacketType.multitrack, packetType != PacketType.modEx else { return nil }
-        // For one codec per message the FourCC sits in the header; for
-        // ManyTracksManyCodecs it opens each track. Either way the first one
-        // is the next four bytes.
-        guard let fourCC: UInt32 = buffer.readInteger() else { return nil }
-        guard let trackID: UInt8 = buffer.readInteger() else { return nil }
-        var body = buffer
-        if multitrackType != MultitrackType.oneTrack {
-            guard let trackSize = buffer.readUInt24(),
-                  let trackBody = buffer.readSlice(length: Int(trackSize))
-            else { return nil }
-            body = trackBody
+        guard multitrackType != MultitrackType.oneTrack else {
+            // One track: FourCC and id, then the track's bytes to the end.
+            guard let fourCC: UInt32 = buffer.readInteger(), let trackID: UInt8 = buffer.readInteger() else { return nil }
+            return ExVideoTagHeader(
+                frameType: frameType, packetType: packetType, fourCC: fourCC,
+                multitrackType: multitrackType, trackID: trackID, body: buffer
+            )
         }
+        // One codec for all tracks: its FourCC sits in the header. Many
+        // codecs: each track opens with its own.
+        var sharedFourCC: UInt32?
+        if multitrackType != MultitrackType.manyTracksManyCodecs {
+            guard let fourCC: UInt32 = buffer.readInteger() else { return nil }
+            sharedFourCC = fourCC
+        }
+        var tracks = MultitrackTracks(sharedFourCC: sharedFourCC, remaining: buffer)
+        guard let first = tracks.next() else { return nil }
         return ExVideoTagHeader(
-            frameType: frameType, packetType: packetType, fourCC: fourCC,
-            multitrackType: multitrackType, trackID: trackID, body: body
+            frameType: frameType, packetType: packetType, fourCC: first.fourCC,
+            multitrackType: multitrackType, trackID: first.trackID, body: first.body, laterTracks: tracks
         )
     }
 }

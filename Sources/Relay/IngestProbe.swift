@@ -34,6 +34,9 @@ struct IngestProbe {
     /// Enhanced RTMP v2: the (first) track the message carries; 0, the
     /// default track, for every message that is not Multitrack.
     var trackID: UInt8 = 0
+    /// The other tracks of a message that carries several (ManyTracks):
+    /// their ids, shares of the bytes and configurations. Empty otherwise.
+    var laterTracks: [CodecProbe.LaterTrack] = []
     /// What a player that announced no Enhanced RTMP in its `connect`
     /// cannot take: Multitrack messages and audio MultichannelConfig.
     var needsEnhancedPlayer = false
@@ -48,6 +51,7 @@ struct IngestProbe {
             guard let tag = VideoTagInfo.parse(payload) else { return }
             trackID = tag.trackID
             needsEnhancedPlayer = tag.isMultitrack
+            if tag.isMultitrack { laterTracks = CodecProbe.laterVideoTracks(payload) }
             isVideoMetadata = tag.isMetadataPacket
             // A new player, a cut or a GOP starts on the default track's keyframes.
             isKeyframe = tag.isKeyframe && tag.trackID == 0
@@ -67,6 +71,7 @@ struct IngestProbe {
             trackID = tag?.trackID ?? 0
             isMultichannelConfig = tag.map { $0.isEnhanced && $0.packetType == 4 } ?? false
             needsEnhancedPlayer = (tag?.isMultitrack ?? false) || isMultichannelConfig
+            if tag?.isMultitrack == true { laterTracks = CodecProbe.laterAudioTracks(payload) }
             carriesPicture = !isSequenceHeader && !isMultichannelConfig
             if isSequenceHeader || wants.contains(.audioConfig) {
                 audioConfig = CodecProbe.audioConfig(payload)

@@ -98,11 +98,21 @@ struct StreamStats {
     /// judged before any rebasing for players), `arrival` monotonic ns.
     mutating func observe(_ frame: MediaFrame, probe: IngestProbe, publisherTimestamp: UInt32, arrival: UInt64) -> (String, Logger.Metadata)? {
         let line: (String, Logger.Metadata)?
+        // The other tracks of a ManyTracks message (a track 0 among them
+        // is the default's: it gets the bytes no other track claims).
+        let laterBytes = probe.laterTracks.reduce(0) { $0 + $1.bytes }
+        for t in probe.laterTracks where t.trackID != 0 {
+            noteExtraTrack(isVideo: frame.kind == .video, id: t.trackID, bytes: t.bytes, isSequenceHeader: probe.isSequenceHeader,
+                           codec: t.videoCodec, videoConfig: t.videoConfig, audioConfig: t.audioConfig)
+        }
         // Another Enhanced RTMP v2 track (a second rendition): its bytes
         // count, its frames would double the rate and mix two pictures'
         // figures, so codecs, counts and health follow the default track.
         guard frame.track == 0 else {
-            observeExtraTrack(frame, probe)
+            // The kind's bytes count the whole message; the tracks each their share.
+            if frame.kind == .video { videoBytes &+= UInt64(frame.size) } else { audioBytes &+= UInt64(frame.size) }
+            noteExtraTrack(isVideo: frame.kind == .video, id: frame.track, bytes: frame.size - laterBytes, isSequenceHeader: probe.isSequenceHeader,
+                           codec: probe.videoCodec, videoConfig: probe.videoConfig, audioConfig: probe.audioConfig)
             return nil
         }
         switch frame.kind {
@@ -183,16 +193,17 @@ struct StreamStats {
         }
     }
 
-    private mutating func observeExtraTrack(_ frame: MediaFrame, _ probe: IngestProbe) {
-        let isVideo = frame.kind == .video
-        if isVideo { videoBytes &+= UInt64(frame.size) } else { audioBytes &+= UInt64(frame.size) }
-        let key = ExtraTrackKey(isVideo: isVideo, id: frame.track)
+    /// Bytes and codec of a track beyond the default ones; its frames do not
+    /// reach the counts or the health checks.
+    private mutating func noteExtraTrack(isVideo: Bool, id: UInt8, bytes: Int, isSequenceHeader: Bool,
+                                         codec: VideoCodec?, videoConfig: VideoConfig?, audioConfig: AudioConfig?) {
+        let key = ExtraTrackKey(isVideo: isVideo, id: id)
         guard extraTracks[key] != nil || extraTracks.count < Self.maxExtraTracks else { return }
         var t = extraTracks[key] ?? ExtraTrack()
-        t.bytes &+= UInt64(frame.size)
-        if probe.isSequenceHeader, let c = probe.videoConfig { t.video = VideoSnapshot(c) }
-        if probe.isSequenceHeader, let c = probe.audioConfig { t.audio = AudioSnapshot(c) }
-        if isVideo, t.video == nil, let codec = probe.videoCodec { t.video = VideoSnapshot(codec: codec.displayName, profile: nil, level: nil, width: nil, height: nil) }
+        t.bytes &+= UInt64(max(0, bytes))
+        if isSequenceHeader, let c = videoConfig { t.video = VideoSnapshot(c) }
+        if isSequenceHeader, let c = audioConfig { t.audio = AudioSnapshot(c) }
+        if isVideo, t.video == nil, let codec { t.video = VideoSnapshot(codec: codec.displayName, profile: nil, level: nil, width: nil, height: nil) }
         extraTracks[key] = t
     }
 

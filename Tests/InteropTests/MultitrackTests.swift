@@ -146,9 +146,8 @@ final class MultitrackTests: XCTestCase {
     }
 
     func testCraftedManyTracksAndModExAreRelayedByteExactAndParsed() throws {
-        let sps: [UInt8] = [1, 0x64, 0, 0x1F, 0xFF, 0xE1, 0, 4, 0x67, 0x64, 0, 0x1F, 1, 0, 4, 0x68, 0xEE, 0x3C, 0x80]
         let messages: [(UInt32, ByteBuffer)] = [
-            (0, Self.manyTracks(packetType: 0, keyframe: true, bodies: [sps, sps])),
+            (0, Self.manyTracks(packetType: 0, keyframe: true, bodies: [MultitrackFixtures.avcC640, MultitrackFixtures.avcC320])),
             (0, Self.manyTracks(packetType: 1, keyframe: true, bodies: [[0, 0, 0, 0, 0, 0, 2, 0x65, 0x88], [0, 0, 0, 0, 0, 0, 2, 0x65, 0x99]])),
             (33, Self.modExTimestampOffset(nanos: 333_333, keyframe: true, body: [0, 0, 0, 2, 0x65, 0x9A])),
             (66, Self.manyTracks(packetType: 1, keyframe: false, bodies: [[0, 0, 0, 0, 0, 0, 2, 0x41, 0x9B], [0, 0, 0, 0, 0, 0, 2, 0x41, 0x9C]])),
@@ -194,6 +193,10 @@ final class MultitrackTests: XCTestCase {
         try late.wait(timeout: 5, for: "the join burst") { $0.filter { $0.typeID == 9 }.count >= 4 }
         XCTAssertEqual(late.messages.filter { $0.typeID == 9 }.first?.payload, messages[0].1, "a late joiner starts with the multitrack sequence start")
         XCTAssertEqual(legacy.messages.filter { $0.typeID == 9 }.map(\.payload), [messages[2].1], "a legacy player gets no Multitrack message")
-        XCTAssertEqual(server.server.snapshot().streams.first { $0.key == "live/crafted" }?.keyframes, 2, "the ManyTracks keyframe (track 0) and the ModEx one")
+        let stream = server.server.snapshot().streams.first { $0.key == "live/crafted" }
+        XCTAssertEqual(stream?.keyframes, 2, "the ManyTracks keyframe (track 0) and the ModEx one")
+        // Both tracks of the ManyTracks sequence start, each with its own size.
+        XCTAssertEqual(stream?.tracks.map { "\($0.kind)\($0.id) \($0.video?.width ?? 0)x\($0.video?.height ?? 0)" }, ["video0 640x360", "video1 320x180"])
+        XCTAssertEqual(stream?.video?.width, 640)
     }
 }
