@@ -259,8 +259,10 @@ public struct DashboardController: Sendable {
 
     /// `e`: Enhanced RTMP's Reconnect Request to the stream's publisher (the
     /// streams view) or the selected publisher row (the detail view), after
-    /// y/n like a kick. Whether the publisher handles it is only known to
-    /// the relay, so the app says after the fact whether it was sent.
+    /// y/n like a kick. A publisher whose connect did not announce capsEx
+    /// Reconnect is never sent one, so it is not offered a y/n that could
+    /// only fail; the app still says after the fact whether it was sent
+    /// (the publisher may have gone meanwhile).
     private mutating func askToRequestReconnect(snapshot: ServerSnapshot) {
         let now = snapshot.takenAt
         guard let stream = currentStream(in: snapshot) else {
@@ -279,6 +281,10 @@ public struct DashboardController: Sendable {
         }
         guard DashboardState.isClientPublisher(publisher, of: stream) else {
             setStatus("\(stream.key) is pulled by rtmp-top itself: no publisher to ask to reconnect", at: now)
+            return
+        }
+        guard publisher.handlesReconnectRequest else {
+            setStatus("\(stream.key): its publisher did not announce Enhanced RTMP reconnect (capsEx)", at: now)
             return
         }
         state.pendingConfirmation = .requestReconnect(connectionID: publisher.id, description: "\(publisher.role) \(publisher.remote)")

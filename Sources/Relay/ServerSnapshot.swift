@@ -198,11 +198,17 @@ public struct ConnectionSnapshot: Sendable, Encodable {
     public var queuedMessages: Int
     public var inBps: Double
     public var outBps: Double
+    /// Its connect announced capsEx Reconnect (Enhanced RTMP v2), whatever
+    /// its role: only a publisher with it is sent a Reconnect Request, so
+    /// the dashboard and the API can say beforehand that one would not be.
+    public var handlesReconnectRequest: Bool
 
     public init(id: UInt64, remote: String, role: String, app: String?, streamKey: String?, clientName: String?, connectedAt: Date,
                 bytesIn: UInt64, bytesOut: UInt64, messagesIn: UInt64, messagesOut: UInt64, droppedVideo: UInt64, droppedAudio: UInt64,
-                queuedBytes: Int, queuedMessages: Int, inBps: Double, outBps: Double, tcUrl: String? = nil) {
+                queuedBytes: Int, queuedMessages: Int, inBps: Double, outBps: Double, tcUrl: String? = nil,
+                handlesReconnectRequest: Bool = false) {
         self.tcUrl = tcUrl
+        self.handlesReconnectRequest = handlesReconnectRequest
         self.id = id
         self.remote = remote
         self.role = role
@@ -232,6 +238,7 @@ public struct ConnectionSnapshot: Sendable, Encodable {
         streamKey = d.streamKey?.description
         clientName = d.flashVer
         tcUrl = d.tcUrl
+        handlesReconnectRequest = d.handlesReconnectRequest
         connectedAt = c.connectedAt
         bytesIn = c.bytesIn.load(ordering: .relaxed)
         bytesOut = c.bytesOut.load(ordering: .relaxed)

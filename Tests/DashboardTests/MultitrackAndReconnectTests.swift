@@ -3,8 +3,9 @@ import XCTest
 import Relay
 
 /// An Enhanced RTMP v2 multitrack publish in the detail summary (the
-/// Tracks line), and the `e` key: a Reconnect Request to a publisher after
-/// y/n, its prompt, footer hint and help entry.
+/// Tracks line), and the `e` key: a Reconnect Request to a publisher that
+/// announced capsEx Reconnect after y/n, its prompt, footer hint and help
+/// entry; a message instead for a publisher that did not.
 final class MultitrackAndReconnectTests: XCTestCase {
     typealias S = SampleSnapshots
     let busy = SampleSnapshots.busy
@@ -24,6 +25,18 @@ final class MultitrackAndReconnectTests: XCTestCase {
             TrackSnapshot(kind: "audio", id: 1, audio: AudioSnapshot(codec: "AAC", profile: "LC", sampleRate: 48_000, channels: 1),
                           bytesIn: 350_000, bitrateBps: 64_000),
         ]
+        return snapshot
+    }()
+
+    /// The busy sample where every publisher's connect announced capsEx
+    /// Reconnect (the sample's own clients, like most, did not).
+    static let announcing: ServerSnapshot = {
+        var snapshot = SampleSnapshots.busy
+        for i in snapshot.streams.indices { snapshot.streams[i].publisher?.handlesReconnectRequest = true }
+        let publishers = Set(snapshot.streams.compactMap(\.publisher?.id))
+        for i in snapshot.connections.indices where publishers.contains(snapshot.connections[i].id) {
+            snapshot.connections[i].handlesReconnectRequest = true
+        }
         return snapshot
     }()
 
@@ -77,33 +90,52 @@ final class MultitrackAndReconnectTests: XCTestCase {
     // MARK: the reconnect key
 
     func testEInTheStreamsViewAsksAboutThePublisherThenRequests() {
-        XCTAssertEqual(press(.char("e")), [])
+        XCTAssertEqual(press(.char("e"), snapshot: Self.announcing), [])
         XCTAssertEqual(controller.state.pendingConfirmation, .requestReconnect(connectionID: 3, description: "publisher 192.168.1.20:50432"))
-        XCTAssertEqual(press(.char("y")), [.requestReconnect(connectionID: 3)])
+        XCTAssertEqual(press(.char("y"), snapshot: Self.announcing), [.requestReconnect(connectionID: 3)])
         XCTAssertNil(controller.state.pendingConfirmation)
         XCTAssertEqual(controller.state.statusMessage?.text, "Asking connection 3 (publisher 192.168.1.20:50432) to reconnect")
     }
 
     func testAnyOtherKeyCancelsTheReconnectRequest() {
-        press(.char("E"))
+        press(.char("E"), snapshot: Self.announcing)
         XCTAssertNotNil(controller.state.pendingConfirmation, "E works like e")
-        XCTAssertEqual(press(.char("n")), [])
+        XCTAssertEqual(press(.char("n"), snapshot: Self.announcing), [])
         XCTAssertNil(controller.state.pendingConfirmation)
         XCTAssertEqual(controller.state.statusMessage?.text, "Reconnect request cancelled")
     }
 
     func testEInDetailActsOnThePublisherRowOnly() {
-        press(.down, .enter)
+        press(.down, .enter, snapshot: Self.announcing)
         XCTAssertEqual(controller.state.selectedRowID, .connection(5), "the publisher row comes first")
-        press(.char("e"))
+        press(.char("e"), snapshot: Self.announcing)
         XCTAssertEqual(controller.state.pendingConfirmation, .requestReconnect(connectionID: 5, description: "publisher 127.0.0.1:51000"))
-        XCTAssertEqual(press(.char("y")), [.requestReconnect(connectionID: 5)])
+        XCTAssertEqual(press(.char("y"), snapshot: Self.announcing), [.requestReconnect(connectionID: 5)])
 
-        press(.down)
+        press(.down, snapshot: Self.announcing)
         XCTAssertEqual(controller.state.selectedRowID, .connection(8))
-        XCTAssertEqual(press(.char("e")), [])
+        XCTAssertEqual(press(.char("e"), snapshot: Self.announcing), [])
         XCTAssertNil(controller.state.pendingConfirmation, "a player is not asked")
         XCTAssertEqual(controller.state.statusMessage?.text, "e asks the publisher to reconnect: select its row")
+    }
+
+    func testAPublisherThatDidNotAnnounceTheCapabilityGetsAMessageNotAPrompt() {
+        XCTAssertFalse(try XCTUnwrap(busy.streams.first { $0.key == "live/concert" }?.publisher).handlesReconnectRequest)
+        XCTAssertEqual(press(.char("e")), [])
+        XCTAssertNil(controller.state.pendingConfirmation, "no y/n for a request it would not be sent")
+        XCTAssertEqual(controller.state.statusMessage?.text, "live/concert: its publisher did not announce Enhanced RTMP reconnect (capsEx)")
+        XCTAssertEqual(press(.char("y")), [], "a y afterwards asks nothing")
+
+        // The same on the detail view's publisher row, and the message line shows it.
+        controller = DashboardController()
+        press(.down, .enter)
+        XCTAssertEqual(controller.state.selectedRowID, .connection(5))
+        XCTAssertEqual(press(.char("e")), [])
+        XCTAssertNil(controller.state.pendingConfirmation)
+        XCTAssertEqual(controller.state.statusMessage?.text, "live/test: its publisher did not announce Enhanced RTMP reconnect (capsEx)")
+        let lines = render([.down, .enter, .char("e")], snapshot: busy, width: 80, height: 24).lines
+        XCTAssertEqual(lines[22].trimmingCharacters(in: .whitespaces),
+                       "live/test: its publisher did not announce Enhanced RTMP reconnect (capsEx)")
     }
 
     func testEWithoutAPublisherSaysSo() {
@@ -123,7 +155,7 @@ final class MultitrackAndReconnectTests: XCTestCase {
     }
 
     func testPromptFooterAndHelpNameTheReconnectRequest() {
-        let prompt = render([.char("e")], snapshot: busy, width: 80, height: 24).lines
+        let prompt = render([.char("e")], snapshot: Self.announcing, width: 80, height: 24).lines
         XCTAssertEqual(prompt[22], "Ask connection 3 (publisher 192.168.1.20:50432) to reconnect? y/n")
         XCTAssertEqual(prompt[23], "y Ask to reconnect  n Cancel")
 

@@ -13,7 +13,8 @@ import XCTest
 /// `POST /api/v1/connections/{id}/reconnect`: Enhanced RTMP's Reconnect
 /// Request through the router to a real engine, where an `RTMPClient`
 /// publisher that announced capsEx Reconnect receives it; 409 for every
-/// connection that cannot, 404, 400 and the token like a kick.
+/// connection that cannot (the connection JSON's handles_reconnect_request
+/// says so beforehand), 404, 400 and the token like a kick.
 final class ReconnectAPITests: XCTestCase {
     private var group: MultiThreadedEventLoopGroup!
     private var server: RTMPServer!
@@ -103,6 +104,30 @@ final class ReconnectAPITests: XCTestCase {
         let request = try mover.waitCommand(timeout: 5, Self.isReconnectRequest)
         XCTAssertEqual(request.arguments.first?["tcUrl"]?.stringValue, "rtmp://edge2/live")
         XCTAssertEqual(request.arguments.first?["description"]?.stringValue, "from the body")
+    }
+
+    func testConnectionJSONSaysWhetherItHandlesAReconnectRequest() throws {
+        let mover = try client(capable: true)
+        defer { mover.close() }
+        try mover.publish("m")
+        let moverID = try publisherID(of: "live/m")
+        let legacy = try client(capable: false)
+        defer { legacy.close() }
+        try legacy.publish("l")
+        let legacyID = try publisherID(of: "live/l")
+        let r = router()
+        func get(_ uri: String) throws -> [String: Any] { try json(r.respond(to: APIRequest(method: .GET, uri: uri))) }
+
+        let listed = try XCTUnwrap(try get("/api/v1/connections")["connections"] as? [[String: Any]])
+        let flags = Dictionary(uniqueKeysWithValues: listed.compactMap { c in (c["id"] as? Int).map { ($0, c["handles_reconnect_request"]) } })
+        XCTAssertEqual(flags[Int(moverID)] as? Bool, true)
+        XCTAssertEqual(flags[Int(legacyID)] as? Bool, false, "present, and false, for a connect without capsEx")
+        XCTAssertEqual(try get("/api/v1/connections/\(moverID)")["handles_reconnect_request"] as? Bool, true)
+        XCTAssertEqual(try get("/api/v1/connections/\(legacyID)")["handles_reconnect_request"] as? Bool, false)
+        // A stream's publisher object is the same document.
+        let stream = try get("/api/v1/streams/live/l")
+        XCTAssertEqual((stream["publisher"] as? [String: Any])?["handles_reconnect_request"] as? Bool, false)
+        XCTAssertEqual(((try get("/api/v1/streams/live/m"))["publisher"] as? [String: Any])?["handles_reconnect_request"] as? Bool, true)
     }
 
     func testConnectionsThatCannotBeAskedGet409AndUnknownOnes404() throws {

@@ -7,7 +7,7 @@ import XCTest
 
 /// Enhanced RTMP v2's Reconnect Request: sent to publishers whose connect
 /// announced capsEx Reconnect, with the tcUrl and description asked for,
-/// and to no one else.
+/// and to no one else; the snapshot says beforehand which connections announced it.
 final class ReconnectRequestTests: LoopbackServerTestCase {
     func testOnlyPublishersThatAnnouncedTheCapabilityAreAsked() throws {
         try start()
@@ -24,6 +24,21 @@ final class ReconnectRequestTests: LoopbackServerTestCase {
         let watcher = try client(capable)
         defer { watcher.close() }
         try watcher.play("a")
+
+        // The snapshot says beforehand who announced it (the player too: it is what its connect said).
+        XCTAssertTrue(waitUntil(timeout: 5) {
+            let streams = self.server.snapshot().streams
+            return streams.first { $0.key == "live/a" }?.players.count == 1 && streams.first { $0.key == "live/b" }?.publisher != nil
+        })
+        let snapshot = server.snapshot()
+        let streamA = try XCTUnwrap(snapshot.streams.first { $0.key == "live/a" })
+        let streamB = try XCTUnwrap(snapshot.streams.first { $0.key == "live/b" })
+        XCTAssertEqual(streamA.publisher?.handlesReconnectRequest, true)
+        XCTAssertEqual(streamB.publisher?.handlesReconnectRequest, false, "a connect without capsEx")
+        XCTAssertEqual(streamA.players.first?.handlesReconnectRequest, true)
+        let flags = Dictionary(uniqueKeysWithValues: snapshot.connections.map { ($0.id, $0.handlesReconnectRequest) })
+        XCTAssertEqual(flags[try XCTUnwrap(streamA.publisher?.id)], true, "the connections list says the same")
+        XCTAssertEqual(flags[try XCTUnwrap(streamB.publisher?.id)], false)
 
         let asked = server.requestReconnect(tcUrl: "rtmp://other.example/live", description: "maintenance")
         XCTAssertEqual(asked.count, 1, "one capable publisher; the player and the legacy publisher are not asked")
