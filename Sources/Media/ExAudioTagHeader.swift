@@ -57,14 +57,7 @@ struct ExAudioTagHeader {
             guard let fourCC: UInt32 = buffer.readInteger(), let trackID: UInt8 = buffer.readInteger() else { return nil }
             return ExAudioTagHeader(packetType: packetType, fourCC: fourCC, multitrackType: multitrackType, trackID: trackID, body: buffer)
         }
-        // The same layout as video's (AvMultitrackType is shared).
-        var sharedFourCC: UInt32?
-        if multitrackType != MultitrackType.manyTracksManyCodecs {
-            guard let fourCC: UInt32 = buffer.readInteger() else { return nil }
-            sharedFourCC = fourCC
-        }
-        var tracks = MultitrackTracks(sharedFourCC: sharedFourCC, remaining: buffer)
-        guard let first = tracks.next() else { return nil }
+        guard var tracks = MultitrackTracks(multitrackType: multitrackType, after: buffer), let first = tracks.next() else { return nil }
         return ExAudioTagHeader(packetType: packetType, fourCC: first.fourCC, multitrackType: multitrackType,
                                 trackID: first.trackID, body: first.body, laterTracks: tracks)
     }

@@ -87,15 +87,7 @@ struct ExVideoTagHeader {
                 multitrackType: multitrackType, trackID: trackID, body: buffer
             )
         }
-        // One codec for all tracks: its FourCC sits in the header. Many
-        // codecs: each track opens with its own.
-        var sharedFourCC: UInt32?
-        if multitrackType != MultitrackType.manyTracksManyCodecs {
-            guard let fourCC: UInt32 = buffer.readInteger() else { return nil }
-            sharedFourCC = fourCC
-        }
-        var tracks = MultitrackTracks(sharedFourCC: sharedFourCC, remaining: buffer)
-        guard let first = tracks.next() else { return nil }
+        guard var tracks = MultitrackTracks(multitrackType: multitrackType, after: buffer), let first = tracks.next() else { return nil }
         return ExVideoTagHeader(
             frameType: frameType, packetType: packetType, fourCC: first.fourCC,
             multitrackType: multitrackType, trackID: first.trackID, body: first.body, laterTracks: tracks

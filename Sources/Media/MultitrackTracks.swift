@@ -20,6 +20,20 @@ struct MultitrackTracks: Sequence, IteratorProtocol {
     let sharedFourCC: UInt32?
     var remaining: ByteBuffer
 
+    /// From the bytes after a ManyTracks or ManyTracksManyCodecs header's
+    /// type byte: one codec for all tracks has its FourCC there, many
+    /// codecs have one per track. Nil when the shared FourCC is cut short.
+    init?(multitrackType: UInt8, after header: ByteBuffer) {
+        var buffer = header
+        if multitrackType == ExVideoTagHeader.MultitrackType.manyTracksManyCodecs {
+            sharedFourCC = nil
+        } else {
+            guard let fourCC: UInt32 = buffer.readInteger() else { return nil }
+            sharedFourCC = fourCC
+        }
+        remaining = buffer
+    }
+
     mutating func next() -> MultitrackTrack? {
         var buffer = remaining
         let fourCC: UInt32
