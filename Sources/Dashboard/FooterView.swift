@@ -14,13 +14,14 @@ enum FooterView {
         guard let y = context.layout.footerRow else { return }
         let theme = context.theme
         var x = 0
-        var onPushRow = false, onPublisherRow = false
+        var onPushRow = false, onReconnectablePublisher = false
         switch context.state.selectedRow(in: context.snapshot) {
         case .push: onPushRow = true
-        case .connection(let c): onPublisherRow = context.state.currentStream(in: context.snapshot).map { DashboardState.isClientPublisher(c, of: $0) } ?? false
+        // `e` only where it can work: a publisher that announced Reconnect (capsEx).
+        case .connection(let c): onReconnectablePublisher = c.handlesReconnectRequest && (context.state.currentStream(in: context.snapshot).map { DashboardState.isClientPublisher(c, of: $0) } ?? false)
         case nil: break
         }
-        for hint in fitting(hints(context.state, onPushRow: onPushRow, onPublisherRow: onPublisherRow), width: screen.width) {
+        for hint in fitting(hints(context.state, onPushRow: onPushRow, onReconnectablePublisher: onReconnectablePublisher), width: screen.width) {
             let width = DisplayWidth.of(hint.key) + DisplayWidth.of(hint.label)
             guard x + width <= screen.width else { break }
             x += screen.put(hint.key, x: x, y: y, style: theme.footerKey)
@@ -45,8 +46,8 @@ enum FooterView {
 
     /// Every hint for the state, in display order: `F1 Help  Enter Detail …`.
     /// `onPushRow`: the detail view's selected row is a push;
-    /// `onPublisherRow`: it is the stream's publisher (not our own pull).
-    static func hints(_ state: DashboardState, onPushRow: Bool, onPublisherRow: Bool = false) -> [Hint] {
+    /// `onReconnectablePublisher`: it is the stream's publisher (not our own pull) and can be asked to reconnect.
+    static func hints(_ state: DashboardState, onPushRow: Bool, onReconnectablePublisher: Bool = false) -> [Hint] {
         switch state.pendingConfirmation {
         case .kick: return [Hint(key: "y", label: " Kick"), Hint(key: "n", label: " Cancel")]
         case .stopPush: return [Hint(key: "y", label: " Stop push"), Hint(key: "n", label: " Cancel")]
@@ -71,7 +72,7 @@ enum FooterView {
             // On a push row `k` stops the push and `t` restarts it.
             return [help, Hint(key: "Esc", label: " Back", priority: 8), play, url, record, Hint(key: "F9/k", label: " Stop push"),
                     Hint(key: "t", label: " Restart"), log, quit]
-        case .detail where onPublisherRow:
+        case .detail where onReconnectablePublisher:
             // Low priority: few publishers handle it, and the help lists it anyway.
             return [help, Hint(key: "Esc", label: " Back", priority: 8), play, url, record, kick,
                     Hint(key: "e", label: " Reconnect", priority: 1), log, quit]

@@ -159,12 +159,15 @@ final class MultitrackAndReconnectTests: XCTestCase {
         XCTAssertEqual(prompt[22], "Ask connection 3 (publisher 192.168.1.20:50432) to reconnect? y/n")
         XCTAssertEqual(prompt[23], "y Ask to reconnect  n Cancel")
 
-        let onPublisher = render([.down, .enter], snapshot: busy, width: 120, height: 36).lines
+        let onPublisher = render([.down, .enter], snapshot: Self.announcing, width: 120, height: 36).lines
         XCTAssertTrue(onPublisher[35].contains("F9/k Kick  e Reconnect  l Log"), onPublisher[35])
-        let onPlayer = render([.down, .enter, .down], snapshot: busy, width: 120, height: 36).lines
+        // A publisher that did not announce it is not offered the key.
+        let incapable = render([.down, .enter], snapshot: busy, width: 120, height: 36).lines
+        XCTAssertFalse(incapable[35].contains("Reconnect"), incapable[35])
+        let onPlayer = render([.down, .enter, .down], snapshot: Self.announcing, width: 120, height: 36).lines
         XCTAssertFalse(onPlayer[35].contains("Reconnect"), onPlayer[35])
         // At 80 columns it is the first hint to go.
-        let narrow = render([.down, .enter], snapshot: busy, width: 80, height: 24).lines
+        let narrow = render([.down, .enter], snapshot: Self.announcing, width: 80, height: 24).lines
         XCTAssertFalse(narrow[23].contains("Reconnect"), narrow[23])
 
         let help = render([.char("?")], snapshot: busy, width: 80, height: 24).lines
