@@ -50,7 +50,7 @@ final class RTMPSession: ChannelInboundHandler {
     private var lastAckSent: UInt64 = 0
     private var nextMessageStreamID: UInt32 = 1
     private var pingOutstanding = false
-    private var readPaused = false
+    private let readPause = PublisherReadPause()
     private var timer: RepeatedTask?
     private var closeReason: String?
 
@@ -273,30 +273,9 @@ final class RTMPSession: ChannelInboundHandler {
         }
     }
 
-    /// Stops reading from this publisher until every overloaded mailbox
-    /// has drained: the server is CPU-bound, and growing its backlog without
-    /// bound would only trade memory for latency.
     private func pauseIfOverloaded(_ mailboxes: [LoopMailbox]) {
-        guard !mailboxes.isEmpty, !readPaused, let context else { return }
-        readPaused = true
-        try? context.channel.syncOptions?.setOption(.autoRead, value: false)
-        logger.debug("publisher paused: relay backlog", metadata: ["mailboxes": "\(mailboxes.count)"])
-        let session = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let loop = context.eventLoop
-        let remaining = NIOLockedValueBox(mailboxes.count)
-        for m in mailboxes {
-            m.whenBelowLowWater {
-                guard remaining.withLockedValue({ $0 -= 1; return $0 }) == 0 else { return }
-                loop.execute { session.value.resumeReading() }
-            }
-        }
-    }
-
-    private func resumeReading() {
-        guard readPaused, let context else { return }
-        readPaused = false
-        try? context.channel.syncOptions?.setOption(.autoRead, value: true)
-        context.read()
+        guard let context else { return }
+        readPause.pause(context.channel, until: mailboxes, logger: logger)
     }
 
     // MARK: commands

@@ -174,17 +174,19 @@ final class PullRelay: UpstreamSessionDelegate, @unchecked Sendable {
 
     func upstreamMedia(_ session: UpstreamSession, _ message: RTMPMessage) {
         guard let p = publishing, session === self.session else { return }
-        // A backlog here is the local players' loops being busy: the
-        // origin's TCP window absorbs it, as for a publisher we do not pause.
+        // A backlog here is the local players' loops being busy: reading
+        // the origin stops until they catch up, as for a local publisher.
         if message.typeID == RTMPMessageType.aggregate {
             do {
-                for tag in try AggregateMessage.tags(of: message) { stream.ingest(typeID: tag.typeID, timestamp: tag.timestamp, payload: tag.payload, from: p) }
+                for tag in try AggregateMessage.tags(of: message) {
+                    session.pauseReading(until: stream.ingest(typeID: tag.typeID, timestamp: tag.timestamp, payload: tag.payload, from: p))
+                }
             } catch {
                 session.close(reason: "bad aggregate message from the origin: \(error)")
             }
             return
         }
-        stream.ingest(typeID: message.typeID, timestamp: message.timestamp, payload: message.payload, from: p)
+        session.pauseReading(until: stream.ingest(typeID: message.typeID, timestamp: message.timestamp, payload: message.payload, from: p))
     }
 
     func upstreamWritabilityChanged(_ session: UpstreamSession, isWritable: Bool) {}

@@ -45,6 +45,7 @@ final class UpstreamSession: ChannelInboundHandler {
     private var unwritableSinceNanos: UInt64?
     private var closeReason: String?
     private var announcedClose = false
+    private let readPause = PublisherReadPause()
 
     init(machine: RTMPClientStateMachine, info: ConnectionInfo, server: ServerState, delegate: UpstreamSessionDelegate, logger: Logger) {
         self.machine = machine
@@ -210,6 +211,13 @@ final class UpstreamSession: ChannelInboundHandler {
             return
         }
         if let ack = machine.acknowledge(totalBytesReceived: info.bytesIn.load(ordering: .relaxed)) { output?.send(ack) }
+    }
+
+    /// A pull's media overloaded the local loops: stop reading the origin
+    /// until they have caught up, as for a publisher of ours.
+    func pauseReading(until overloaded: [LoopMailbox]) {
+        guard let context else { return }
+        readPause.pause(context.channel, until: overloaded, logger: logger)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
