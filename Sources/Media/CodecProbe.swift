@@ -38,6 +38,14 @@ public enum CodecProbe: Sendable {
         /// From its sequence start (or, for audio, a coded frame that says it).
         public var videoConfig: VideoConfig?
         public var audioConfig: AudioConfig?
+
+        public init(trackID: UInt8, bytes: Int, videoCodec: VideoCodec? = nil, videoConfig: VideoConfig? = nil, audioConfig: AudioConfig? = nil) {
+            self.trackID = trackID
+            self.bytes = bytes
+            self.videoCodec = videoCodec
+            self.videoConfig = videoConfig
+            self.audioConfig = audioConfig
+        }
     }
 
     /// The second and later tracks of an Enhanced RTMP v2 video message

@@ -41,7 +41,8 @@ public struct FLVHealthAnalysis: Sendable, Encodable {
                 if let meta = OnMetaData((try? AMF0Decoder().decodeAll(&payload)) ?? []) { stats.noteMetadata(meta.properties) }
             case FLVTag.videoType, FLVTag.audioType:
                 let typeID = tag.type == FLVTag.videoType ? RTMPMessageType.video : RTMPMessageType.audio
-                let probe = IngestProbe(typeID: typeID, payload: tag.payload, wants: stats.probeWants)
+                var probe = IngestProbe(typeID: typeID, payload: tag.payload, wants: stats.probeWants)
+                stats.settleTrack(&probe, messageBytes: tag.payload.readableBytes)
                 let frame = MediaFrame.media(typeID: typeID, timestamp: tag.timestamp, payload: tag.payload, probe: probe, wire: nil)
                 _ = stats.observe(frame, probe: probe, publisherTimestamp: tag.timestamp, arrival: arrival)
                 if first == nil { first = tag.timestamp }

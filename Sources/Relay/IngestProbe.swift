@@ -19,7 +19,15 @@ struct IngestProbe {
         static let all: Wants = [.audioConfig, .frameSize]
     }
 
+    /// A keyframe of the stream's default video track: where a new player,
+    /// a recording cut or a GOP starts. Track 0 is assumed until
+    /// `StreamStats.settleTrack` says which track is the default.
     var isKeyframe = false
+    /// A keyframe of its own track, whichever that is.
+    var isTrackKeyframe = false
+    /// The message is on its kind's default track (see `StreamStats.settleTrack`).
+    var isDefaultTrack = true
+    let isVideo: Bool
     var isSequenceHeader = false
     /// PTS − DTS of an AVC/HEVC frame, for the health analysis.
     var compositionOffset: Int32 = 0
@@ -46,7 +54,34 @@ struct IngestProbe {
     /// after the sequence start): kept for late joiners, never dropped.
     var isVideoMetadata = false
 
+    /// The lowest track id the message carries.
+    var lowestTrackID: UInt8 { laterTracks.reduce(trackID) { min($0, $1.trackID) } }
+
+    /// The stream's default track for this kind is `track`. A ManyTracks
+    /// message that carries it after its first track is described by it
+    /// from here on (the first track moves to `laterTracks`), so every
+    /// figure above is the default track's; the frame type is the whole
+    /// message's, so its keyframe is the default track's too.
+    mutating func settle(defaultTrack track: UInt8, messageBytes: Int) {
+        if trackID != track, let i = laterTracks.firstIndex(where: { $0.trackID == track }) {
+            let other = laterTracks[i]
+            let firstShare = messageBytes - laterTracks.reduce(0) { $0 + $1.bytes }
+            laterTracks[i] = CodecProbe.LaterTrack(trackID: trackID, bytes: firstShare, videoCodec: videoCodec,
+                                                   videoConfig: videoConfig, audioConfig: audioConfig)
+            trackID = other.trackID
+            videoCodec = other.videoCodec ?? videoCodec
+            videoConfig = other.videoConfig
+            audioConfig = other.audioConfig
+            // Read from the first track's bytes: not the default's.
+            frameSize = nil
+            compositionOffset = 0
+        }
+        isDefaultTrack = trackID == track
+        isKeyframe = isTrackKeyframe && isDefaultTrack
+    }
+
     init(typeID: UInt8, payload: ByteBuffer, wants: Wants) {
+        isVideo = typeID == RTMPMessageType.video
         if typeID == RTMPMessageType.video {
             guard let tag = VideoTagInfo.parse(payload) else { return }
             trackID = tag.trackID
@@ -54,7 +89,9 @@ struct IngestProbe {
             if tag.isMultitrack { laterTracks = CodecProbe.laterVideoTracks(payload) }
             isVideoMetadata = tag.isMetadataPacket
             // A new player, a cut or a GOP starts on the default track's keyframes.
-            isKeyframe = tag.isKeyframe && tag.trackID == 0
+            isTrackKeyframe = tag.isKeyframe
+            isDefaultTrack = tag.trackID == 0
+            isKeyframe = tag.isKeyframe && isDefaultTrack
             isSequenceHeader = tag.isSequenceHeader
             videoCodec = tag.codec
             compositionOffset = tag.compositionOffset(in: payload)
@@ -69,6 +106,7 @@ struct IngestProbe {
             let tag = AudioTagInfo.parse(payload)
             isSequenceHeader = tag?.isSequenceHeader ?? false
             trackID = tag?.trackID ?? 0
+            isDefaultTrack = trackID == 0
             isMultichannelConfig = tag.map { $0.isEnhanced && $0.packetType == 4 } ?? false
             needsEnhancedPlayer = (tag?.isMultitrack ?? false) || isMultichannelConfig
             if tag?.isMultitrack == true { laterTracks = CodecProbe.laterAudioTracks(payload) }

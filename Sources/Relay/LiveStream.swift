@@ -165,7 +165,8 @@ public final class LiveStream: @unchecked Sendable {
             let ts = timestamp &+ timestampOffset
             lastTimestamp = ts
             let frame: MediaFrame
-            if let probe {
+            if var probe {
+                stats.settleTrack(&probe, messageBytes: payload.readableBytes)
                 frame = MediaFrame.media(typeID: typeID, timestamp: ts, payload: payload, probe: probe,
                                          wire: wireEncoder.wire(typeID: typeID, timestamp: ts, payload: payload))
                 if let line = stats.observe(frame, probe: probe, publisherTimestamp: timestamp, arrival: arrival) { logLines.append(line) }

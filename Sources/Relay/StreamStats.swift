@@ -47,6 +47,10 @@ struct StreamStats {
         var bitrateBps: Double = 0
     }
 
+    /// Each kind's default track: 0, or while the publisher has sent no
+    /// track 0, the lowest id it has sent (Enhanced RTMP v2). nil: none yet.
+    private var defaultTrack: (video: UInt8?, audio: UInt8?) = (nil, nil)
+
     private var metadataFrameRate: Double?
     private var last = (total: UInt64(0), video: UInt64(0), audio: UInt64(0))
 
@@ -61,6 +65,7 @@ struct StreamStats {
         video = nil
         audio = nil
         extraTracks = [:]
+        defaultTrack = (nil, nil)
         metadataFrameRate = nil
         health = StreamHealthAnalyzer(profile: healthProfile ?? .generic)
     }
@@ -84,6 +89,31 @@ struct StreamStats {
         health.hasChanges ? health.takeChanges() : []
     }
 
+    /// Which track of `probe`'s kind is the default, and so whose keyframes
+    /// start GOPs and whose figures are the stream's: call before building
+    /// the probe's frame. A lower track appearing becomes the default; the
+    /// one it replaces is listed as another track from then on.
+    mutating func settleTrack(_ probe: inout IngestProbe, messageBytes: Int) {
+        let isVideo = probe.isVideo
+        let current = isVideo ? defaultTrack.video : defaultTrack.audio
+        let chosen = min(current ?? UInt8.max, probe.lowestTrackID)
+        if chosen != current {
+            if isVideo { defaultTrack.video = chosen } else { defaultTrack.audio = chosen }
+            if let current { demoteDefaultTrack(current, isVideo: isVideo) }
+        }
+        probe.settle(defaultTrack: chosen, messageBytes: messageBytes)
+    }
+
+    /// The default track so far becomes an extra one: its codec and its
+    /// bytes (the kind's less the other tracks') go with it.
+    private mutating func demoteDefaultTrack(_ id: UInt8, isVideo: Bool) {
+        let others = extraTracks.reduce(UInt64(0)) { $0 &+ ($1.key.isVideo == isVideo ? $1.value.bytes : 0) }
+        let bytes = (isVideo ? videoBytes : audioBytes) &- others
+        extraTracks[ExtraTrackKey(isVideo: isVideo, id: id)] = ExtraTrack(video: isVideo ? video : nil, audio: isVideo ? nil : audio,
+                                                                          bytes: bytes, lastBytes: bytes)
+        if isVideo { video = nil } else { audio = nil }
+    }
+
     /// What the next probe still has to look for (see `IngestProbe.Wants`).
     var probeWants: IngestProbe.Wants {
         var w: IngestProbe.Wants = []
@@ -98,17 +128,17 @@ struct StreamStats {
     /// judged before any rebasing for players), `arrival` monotonic ns.
     mutating func observe(_ frame: MediaFrame, probe: IngestProbe, publisherTimestamp: UInt32, arrival: UInt64) -> (String, Logger.Metadata)? {
         let line: (String, Logger.Metadata)?
-        // The other tracks of a ManyTracks message (a track 0 among them
-        // is the default's: it gets the bytes no other track claims).
+        // The other tracks of a ManyTracks message (`settleTrack` put the
+        // default one first: it gets the bytes no other track claims).
         let laterBytes = probe.laterTracks.reduce(0) { $0 + $1.bytes }
-        for t in probe.laterTracks where t.trackID != 0 {
+        for t in probe.laterTracks where t.trackID != probe.trackID {
             noteExtraTrack(isVideo: frame.kind == .video, id: t.trackID, bytes: t.bytes, isSequenceHeader: probe.isSequenceHeader,
                            codec: t.videoCodec, videoConfig: t.videoConfig, audioConfig: t.audioConfig)
         }
         // Another Enhanced RTMP v2 track (a second rendition): its bytes
         // count, its frames would double the rate and mix two pictures'
         // figures, so codecs, counts and health follow the default track.
-        guard frame.track == 0 else {
+        guard probe.isDefaultTrack else {
             // The kind's bytes count the whole message; the tracks each their share.
             if frame.kind == .video { videoBytes &+= UInt64(frame.size) } else { audioBytes &+= UInt64(frame.size) }
             noteExtraTrack(isVideo: frame.kind == .video, id: frame.track, bytes: frame.size - laterBytes, isSequenceHeader: probe.isSequenceHeader,
@@ -212,12 +242,13 @@ struct StreamStats {
     func tracks() -> [TrackSnapshot] {
         guard !extraTracks.isEmpty else { return [] }
         var out: [TrackSnapshot] = []
-        // Video tracks first, then audio; the default track (0) first of each.
+        // Video tracks first, then audio; the default track (the lowest) first of each.
         for isVideo in [true, false] {
             let extras = extraTracks.filter { $0.key.isVideo == isVideo }.sorted { $0.key.id < $1.key.id }
             guard (isVideo ? video != nil : audio != nil) || !extras.isEmpty else { continue }
             let kind = isVideo ? "video" : "audio"
-            out.append(TrackSnapshot(kind: kind, id: 0, video: isVideo ? video : nil, audio: isVideo ? nil : audio,
+            let defaultID = Int((isVideo ? defaultTrack.video : defaultTrack.audio) ?? 0)
+            out.append(TrackSnapshot(kind: kind, id: defaultID, video: isVideo ? video : nil, audio: isVideo ? nil : audio,
                                      bytesIn: (isVideo ? videoBytes : audioBytes) &- extras.reduce(0) { $0 &+ $1.value.bytes },
                                      bitrateBps: max(0, (isVideo ? videoBitrateBps : audioBitrateBps) - extras.reduce(0) { $0 + $1.value.bitrateBps })))
             for (key, t) in extras {

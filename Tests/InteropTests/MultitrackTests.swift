@@ -199,4 +199,52 @@ final class MultitrackTests: XCTestCase {
         XCTAssertEqual(stream?.tracks.map { "\($0.kind)\($0.id) \($0.video?.width ?? 0)x\($0.video?.height ?? 0)" }, ["video0 640x360", "video1 320x180"])
         XCTAssertEqual(stream?.video?.width, 640)
     }
+
+    /// A OneTrack avc1 message of `track`.
+    static func oneTrack(_ track: UInt8, keyframe: Bool, packetType: UInt8, _ body: [UInt8]) -> ByteBuffer {
+        ByteBuffer(bytes: [0x80 | (keyframe ? 0x10 : 0x20) | 6, packetType] + Array("avc1".utf8) + [track] + body)
+    }
+
+    /// A publisher that sends no track 0: its lowest track, 1, is the
+    /// default, so the GOP cache and a late joiner start on track 1's keyframes.
+    func testWithoutTrackZeroLateJoinersStartOnTheLowestTracksKeyframe() throws {
+        var messages: [(UInt32, ByteBuffer)] = [
+            (0, Self.oneTrack(1, keyframe: true, packetType: 0, MultitrackFixtures.avcC640)),
+            (0, Self.oneTrack(2, keyframe: true, packetType: 0, MultitrackFixtures.avcC320)),
+        ]
+        // GOPs of 4 frames per track, each track's keyframes at its own
+        // times: track 2's come first, one frame before track 1's.
+        for i in 0..<8 {
+            let ts = UInt32(i * 33)
+            messages.append((ts, Self.oneTrack(2, keyframe: i % 4 == 0, packetType: 1, [0, 0, 0, 0x65, UInt8(0x80 | i)])))
+            messages.append((ts, Self.oneTrack(1, keyframe: i % 4 == 1, packetType: 1, [0, 0, 0, 0x65, UInt8(i)])))
+        }
+        let publisher = try RTMPClient.connect(host: "127.0.0.1", port: server.port, app: "live", group: group)
+        defer { publisher.close() }
+        try publisher.publish("notrack0")
+        for (ts, payload) in messages { publisher.sendMedia(typeID: 9, timestamp: ts, payload: payload) }
+        let deadline = Date().addingTimeInterval(5)
+        var stream: StreamSnapshot?
+        repeat {
+            stream = server.server.snapshot().streams.first { $0.key == "live/notrack0" }
+            if stream?.videoFrames ?? 0 >= 9 { break }  // track 1: its sequence start and 8 frames
+            usleep(10_000)
+        } while Date() < deadline
+        XCTAssertEqual(stream?.keyframes, 2, "track 1's keyframes only")
+        XCTAssertEqual(stream?.video?.width, 640, "the figures are track 1's")
+        XCTAssertEqual(stream?.tracks.map { "\($0.id) \($0.video?.width ?? 0)" }, ["1 640", "2 320"])
+
+        var options = RTMPClient.Options()
+        options.extraConnectProperties = [AMF0Property(key: "fourCcList", value: .strictArray([.string("avc1")]))]
+        let late = try RTMPClient.connect(host: "127.0.0.1", port: server.port, app: "live", group: group, options: options)
+        defer { late.close() }
+        try late.play("notrack0")
+        // Both sequence starts, then the burst from track 1's first keyframe
+        // (frame 1), not from track 2's before it.
+        let expected = Array(messages[0..<2]) + Array(messages[5...])
+        try late.wait(timeout: 5, for: "the join burst") { $0.filter { $0.typeID == 9 }.count >= expected.count }
+        let got = late.messages.filter { $0.typeID == 9 }
+        XCTAssertEqual(got.map(\.payload), expected.map(\.1))
+        XCTAssertEqual(got.map(\.timestamp), expected.map(\.0))
+    }
 }

@@ -10,11 +10,19 @@ import XCTest
 final class StreamStatsTracksTests: XCTestCase {
     private typealias M = MultitrackFixtures
 
-    private func feed(_ stats: inout StreamStats, _ payload: [UInt8], timestamp: UInt32) {
+    @discardableResult
+    private func feed(_ stats: inout StreamStats, _ payload: [UInt8], timestamp: UInt32) -> MediaFrame {
         let buffer = ByteBuffer(bytes: payload)
-        let probe = IngestProbe(typeID: RTMPMessageType.video, payload: buffer, wants: stats.probeWants)
+        var probe = IngestProbe(typeID: RTMPMessageType.video, payload: buffer, wants: stats.probeWants)
+        stats.settleTrack(&probe, messageBytes: buffer.readableBytes)
         let frame = MediaFrame.media(typeID: RTMPMessageType.video, timestamp: timestamp, payload: buffer, probe: probe, wire: nil)
         _ = stats.observe(frame, probe: probe, publisherTimestamp: timestamp, arrival: UInt64(timestamp) * 1_000_000 + 1)
+        return frame
+    }
+
+    /// A OneTrack message of `track`: frame type 1 (key) or 2, packet type, avc1.
+    private func oneTrack(_ track: UInt8, keyframe: Bool, packetType: UInt8, _ body: [UInt8]) -> [UInt8] {
+        [0x80 | (keyframe ? 0x10 : 0x20) | 6, packetType] + Array("avc1".utf8) + [track] + body
     }
 
     func testEveryTrackOfAManyTracksMessageIsListed() {
@@ -41,5 +49,35 @@ final class StreamStatsTracksTests: XCTestCase {
         feed(&stats, m, timestamp: 0)
         XCTAssertEqual(stats.tracks().map(\.id), [0, 1])
         XCTAssertEqual(stats.tracks().last?.video?.width, 320)
+    }
+
+    func testWithoutATrackZeroTheLowestTrackIsTheDefault() {
+        var stats = StreamStats()
+        feed(&stats, oneTrack(2, keyframe: true, packetType: 0, M.avcC320), timestamp: 0)
+        feed(&stats, oneTrack(1, keyframe: true, packetType: 0, M.avcC640), timestamp: 0)
+        var keyframes: [Bool] = []
+        for i in 0..<4 {
+            keyframes.append(feed(&stats, oneTrack(1, keyframe: i % 2 == 0, packetType: 1, [0, 0, 0, 0x65]), timestamp: UInt32(i * 33)).isKeyframe)
+            keyframes.append(feed(&stats, oneTrack(2, keyframe: i % 2 == 0, packetType: 1, [0, 0, 0, 0x65]), timestamp: UInt32(i * 33)).isKeyframe)
+        }
+        XCTAssertEqual(keyframes, [true, false, false, false, true, false, false, false], "only track 1's keyframes start a GOP")
+        XCTAssertEqual(stats.keyframes, 2)
+        XCTAssertEqual(stats.videoFrames, 6, "the default track's messages: track 1's 4 frames and sequence start, and track 2's sequence start from while it was the default")
+        XCTAssertEqual(stats.video?.width, 640, "the figures are track 1's")
+        XCTAssertEqual(stats.tracks().map(\.id), [1, 2])
+        XCTAssertEqual(stats.tracks().map { $0.video?.width }, [640, 320], "track 2, the default until track 1 came, kept its own codec")
+    }
+
+    func testAManyTracksMessageCarryingTheDefaultTrackSecondIsItsKeyframe() {
+        var stats = StreamStats()
+        // Track 0 only as the second track of ManyTracks messages.
+        let header = [0x96, 0x10] + Array("avc1".utf8) + M.track(1, M.avcC320) + M.track(0, M.avcC640)
+        let headerFrame = feed(&stats, header, timestamp: 0)
+        XCTAssertEqual(headerFrame.track, 0, "described by the default track")
+        let key = feed(&stats, [0x96, 0x11] + Array("avc1".utf8) + M.track(1, [0, 0, 0, 1]) + M.track(0, [0, 0, 0, 2]), timestamp: 0)
+        XCTAssertTrue(key.isKeyframe)
+        XCTAssertEqual(stats.video?.width, 640)
+        XCTAssertEqual(stats.tracks().map { $0.video?.width }, [640, 320])
+        XCTAssertEqual(stats.tracks().reduce(0) { $0 + $1.bytesIn }, UInt64(header.count + key.size))
     }
 }
