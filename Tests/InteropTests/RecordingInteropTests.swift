@@ -79,12 +79,18 @@ final class RecordingInteropTests: XCTestCase {
         try startServer()
         let source = try Fixtures.h264aac(seconds: 10, gop: 60, name: "relay-10s.flv")
         let pub = try publish(source, key: "live/mid", wait: false)
-        server.waitFor(timeout: 5) { $0.streams.first?.isLive == true }
-        Thread.sleep(forTimeInterval: 3.5)  // mid-GOP
+        // Timed by the stream's own frames, not sleeps (on a busy machine the
+        // media comes late): past the second keyframe and mid-GOP, 15 to 45
+        // of its 60 frames in (the sequence header counts one).
+        func videoFrames(_ s: ServerSnapshot) -> UInt64 { s.streams.first { $0.key == "live/mid" }?.videoFrames ?? 0 }
+        func midGOP(_ frames: UInt64) -> Bool { frames > 61 && (15...45).contains((frames - 1) % 60) }
+        let atStart = videoFrames(server.waitFor(timeout: 20) { midGOP(videoFrames($0)) })
+        XCTAssertTrue(midGOP(atStart), "mid-GOP, at video frame \(atStart)")
         try server.server.startRecording(streamKey: "live/mid")
         XCTAssertTrue(server.server.isRecording(streamKey: "live/mid"))
         XCTAssertThrowsError(try server.server.startRecording(streamKey: "live/mid"), "one recording per stream")
-        Thread.sleep(forTimeInterval: 3)
+        // 3 s more of media go to the recording.
+        XCTAssertGreaterThanOrEqual(videoFrames(server.waitFor(timeout: 20) { videoFrames($0) >= atStart + 90 }), atStart + 90)
         XCTAssertTrue(server.server.stopRecording(streamKey: "live/mid"))
         waitRecordingClosed("live/mid")
         // The snapshot keeps how the recording ended while the stream lives.
