@@ -106,7 +106,14 @@ final class ExecutableTests: XCTestCase {
         XCTAssertTrue(waitUntil(timeout: 5) { p.stdout.contains("anyone who reaches this port may publish") }, p.stdout)
         let (q, _) = try launch(["--headless", "--listen", "127.0.0.1:0"], in: dir)
         defer { q.signal(SIGKILL) }
-        usleep(300_000)
+        // Its SIGTERM handler is installed after the warning would be said
+        // (a SIGTERM before that is ignored): once it has shut down through
+        // it, everything it would say at startup is in its output.
+        XCTAssertTrue(waitUntil(timeout: 10) {
+            if q.isRunning { q.signal(SIGTERM) }
+            return q.stdout.contains("\"msg\":\"signal received, shutting down\"")
+        }, q.stdout)
+        XCTAssertEqual(q.wait(timeout: 5).status, 0)
         XCTAssertFalse(q.stdout.contains("anyone who reaches this port may publish"), "loopback only: nobody else can")
     }
 
