@@ -177,6 +177,19 @@ final class StreamHealthAnalyzerTests: XCTestCase {
 
     /// Anything a publisher sends is survivable: absurd metadata is ignored,
     /// timestamps a day apart are a jump, not a trap.
+    /// `rtmp-top analyze` ticks on a file's own timestamps, so a tick may
+    /// come before the other track's newest arrival: no trap (it was an
+    /// arithmetic overflow), and the other track counts as going on.
+    func testATickBeforeTheOtherTracksLastArrivalDoesNotTrap() {
+        var a = StreamHealthAnalyzer()
+        let start = 1_000 * Self.second
+        a.observe(Frame(track: .audio, dts: 0, arrivalNanos: start))
+        a.observe(Frame(track: .video, dts: 0, isKeyframe: true, arrivalNanos: start + 100 * Self.second))
+        // Audio silent for 3 s on this clock, video arrived after it.
+        a.tick(now: start + 3 * Self.second)
+        XCTAssertEqual(a.findings.map(\.detail), ["no audio for 3.0 s while video goes on"])
+    }
+
     func testHostileNumbersNeitherTrapNorLie() {
         var a = StreamHealthAnalyzer()
         a.noteMetadata(frameRate: .nan, width: Int.max, height: -5)

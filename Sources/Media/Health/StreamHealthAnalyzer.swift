@@ -394,7 +394,10 @@ public struct StreamHealthAnalyzer: Sendable {
     /// both tracks alike, so it cannot look like this.
     private mutating func checkTrackStall(_ t: TrackState, other: TrackState, name: String, otherName: String, now: UInt64) {
         guard let last = t.lastArrivalNanos, let otherLast = other.lastArrivalNanos, now > last,
-              now - last > limits.trackStallNanos, otherLast > last, now - otherLast <= limits.stallNanos else { return }
+              now - last > limits.trackStallNanos, otherLast > last,
+              // The other track arrived after `now` (a file's clock runs on its
+              // timestamps, which need not be in order): it goes on.
+              otherLast >= now || now - otherLast <= limits.stallNanos else { return }
         let silent = Double(now - last) / 1e9
         raise(.mediaStall, now: now) { "no \(name) for \(Self.seconds(silent)) while \(otherName) goes on" }
     }
