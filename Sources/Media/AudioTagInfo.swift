@@ -18,6 +18,9 @@ public struct AudioTagInfo: Sendable, Equatable {
     public var isMultitrack: Bool
     /// That first track's id; 0 for a message that is not Multitrack (the default track).
     public var trackID: UInt8
+    /// A ManyTracks or ManyTracksManyCodecs message: tracks may follow the
+    /// first (`CodecProbe.laterVideoTracks`/`laterAudioTracks`).
+    public var isManyTracks: Bool
 
     public init(
         codec: AudioCodec,
@@ -27,9 +30,11 @@ public struct AudioTagInfo: Sendable, Equatable {
         channels: Int? = nil,
         packetType: UInt8? = nil,
         isMultitrack: Bool = false,
-        trackID: UInt8 = 0
+        trackID: UInt8 = 0,
+        isManyTracks: Bool = false
     ) {
         self.trackID = trackID
+        self.isManyTracks = isManyTracks
         self.codec = codec
         self.isEnhanced = isEnhanced
         self.isSequenceHeader = isSequenceHeader
@@ -51,7 +56,8 @@ public struct AudioTagInfo: Sendable, Equatable {
                 isSequenceHeader: header.packetType == ExAudioTagHeader.PacketType.sequenceStart,
                 packetType: header.packetType,
                 isMultitrack: header.multitrackType != nil,
-                trackID: header.trackID ?? 0
+                trackID: header.trackID ?? 0,
+                isManyTracks: header.laterTracks != nil
             )
         }
 

@@ -35,7 +35,7 @@ public enum CodecProbe: Sendable {
         /// Its share of the message's bytes.
         public var bytes: Int
         public var videoCodec: VideoCodec?
-        /// From its sequence start (or, for audio, a coded frame that says it).
+        /// From its sequence start, or for AC-3, E-AC-3 and MP3 from a coded frame.
         public var videoConfig: VideoConfig?
         public var audioConfig: AudioConfig?
 
@@ -48,26 +48,34 @@ public enum CodecProbe: Sendable {
         }
     }
 
+    /// At most this many later tracks are read from one message: a
+    /// publisher may pack thousands of empty tracks into 16 MiB, and no
+    /// stream lists more than 16 tracks per kind anyway (the bytes of the
+    /// rest stay with the message's first track).
+    public static let maxLaterTracks = 16
+
     /// The second and later tracks of an Enhanced RTMP v2 video message
     /// that carries several (whole RTMP message payload); empty for every
     /// other message, without allocating.
     public static func laterVideoTracks(_ payload: ByteBuffer) -> [LaterTrack] {
         guard let header = ExVideoTagHeader.parse(payload), let tracks = header.laterTracks else { return [] }
         let isSequenceStart = header.packetType == ExVideoTagHeader.PacketType.sequenceStart
-        return tracks.map { t in
+        return tracks.prefix(maxLaterTracks).map { t in
             let codec = VideoCodec(fourCC: t.fourCC)
             return LaterTrack(trackID: t.trackID, bytes: t.bytesInMessage, videoCodec: codec,
                               videoConfig: isSequenceStart ? videoConfig(codec: codec, record: t.body) : nil)
         }
     }
 
-    /// The same for an audio message.
+    /// The same for an audio message. Coded frames are read only as far
+    /// as the headers that say their configuration (AC-3, E-AC-3, MP3).
     public static func laterAudioTracks(_ payload: ByteBuffer) -> [LaterTrack] {
         guard let header = ExAudioTagHeader.parse(payload), let tracks = header.laterTracks else { return [] }
-        return tracks.map { t in
-            let codec = AudioCodec(fourCC: t.fourCC)
+        let isSequenceStart = header.packetType == ExAudioTagHeader.PacketType.sequenceStart
+        return tracks.prefix(maxLaterTracks).map { t in
+            let body = isSequenceStart ? t.body : t.body.getSlice(at: t.body.readerIndex, length: min(t.body.readableBytes, 64)) ?? t.body
             return LaterTrack(trackID: t.trackID, bytes: t.bytesInMessage,
-                              audioConfig: enhancedAudioConfig(codec: codec, packetType: header.packetType, body: t.body))
+                              audioConfig: enhancedAudioConfig(codec: AudioCodec(fourCC: t.fourCC), packetType: header.packetType, body: body))
         }
     }
 

@@ -53,6 +53,8 @@ struct ExAudioTagHeader {
         let multitrackType = typeByte >> 4
         packetType = typeByte & 0x0F
         guard packetType != PacketType.multitrack, packetType != PacketType.modEx else { return nil }
+        // 3–15 are reserved: their layout is unknown, so nothing of them is read.
+        guard multitrackType <= MultitrackType.manyTracksManyCodecs else { return nil }
         guard multitrackType != MultitrackType.oneTrack else {
             guard let fourCC: UInt32 = buffer.readInteger(), let trackID: UInt8 = buffer.readInteger() else { return nil }
             return ExAudioTagHeader(packetType: packetType, fourCC: fourCC, multitrackType: multitrackType, trackID: trackID, body: buffer)

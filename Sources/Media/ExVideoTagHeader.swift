@@ -79,6 +79,8 @@ struct ExVideoTagHeader {
         // A track cannot itself be multitrack; the spec forbids it and
         // accepting it would make the body layout ambiguous.
         guard packetType != PacketType.multitrack, packetType != PacketType.modEx else { return nil }
+        // 3–15 are reserved: their layout is unknown, so nothing of them is read.
+        guard multitrackType <= MultitrackType.manyTracksManyCodecs else { return nil }
         guard multitrackType != MultitrackType.oneTrack else {
             // One track: FourCC and id, then the track's bytes to the end.
             guard let fourCC: UInt32 = buffer.readInteger(), let trackID: UInt8 = buffer.readInteger() else { return nil }

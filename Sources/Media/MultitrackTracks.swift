@@ -1,21 +1,21 @@
 import NIOCore
 
-/// One track of an Enhanced RTMP v2 Multitrack message: its codec, its id
-/// and its bytes (configuration record, composition time + frames, …).
-struct MultitrackTrack {
-    var fourCC: UInt32
-    var trackID: UInt8
-    var body: ByteBuffer
-    /// The track's share of the message: its bytes and its own header.
-    var bytesInMessage: Int
-}
-
 /// The tracks of a ManyTracks or ManyTracksManyCodecs message, read one at
 /// a time from the bytes after the multitrack header: a FourCC per track
 /// only for many codecs (else the header's), the track id, a UI24 size and
 /// that many bytes. Reading stops at the first track that does not fit, so
 /// a lying size can neither trap nor reach past the message.
 struct MultitrackTracks: Sequence, IteratorProtocol {
+    /// One track: its codec, its id and its bytes (configuration record,
+    /// composition time + frames, …).
+    struct Track {
+        var fourCC: UInt32
+        var trackID: UInt8
+        var body: ByteBuffer
+        /// The track's share of the message: its bytes and its own header.
+        var bytesInMessage: Int
+    }
+
     /// The header's FourCC for ManyTracks; nil for ManyTracksManyCodecs.
     let sharedFourCC: UInt32?
     var remaining: ByteBuffer
@@ -34,7 +34,7 @@ struct MultitrackTracks: Sequence, IteratorProtocol {
         remaining = buffer
     }
 
-    mutating func next() -> MultitrackTrack? {
+    mutating func next() -> Track? {
         var buffer = remaining
         let fourCC: UInt32
         if let sharedFourCC {
@@ -47,8 +47,8 @@ struct MultitrackTracks: Sequence, IteratorProtocol {
               let size = buffer.readUInt24(),
               let body = buffer.readSlice(length: Int(size))
         else { return nil }
-        defer { remaining = buffer }
-        return MultitrackTrack(fourCC: fourCC, trackID: trackID, body: body,
-                               bytesInMessage: remaining.readableBytes - buffer.readableBytes)
+        let consumed = remaining.readableBytes - buffer.readableBytes
+        remaining = buffer
+        return Track(fourCC: fourCC, trackID: trackID, body: body, bytesInMessage: consumed)
     }
 }

@@ -27,6 +27,9 @@ public struct VideoTagInfo: Sendable, Equatable {
     public var isMultitrack: Bool
     /// That first track's id; 0 for a message that is not Multitrack (the default track).
     public var trackID: UInt8
+    /// A ManyTracks or ManyTracksManyCodecs message: tracks may follow the
+    /// first (`CodecProbe.laterVideoTracks`/`laterAudioTracks`).
+    public var isManyTracks: Bool
 
     public init(
         codec: VideoCodec,
@@ -37,9 +40,11 @@ public struct VideoTagInfo: Sendable, Equatable {
         packetType: UInt8? = nil,
         isSequenceEnd: Bool = false,
         isMultitrack: Bool = false,
-        trackID: UInt8 = 0
+        trackID: UInt8 = 0,
+        isManyTracks: Bool = false
     ) {
         self.trackID = trackID
+        self.isManyTracks = isManyTracks
         self.codec = codec
         self.frameType = frameType
         self.isEnhanced = isEnhanced
@@ -101,7 +106,8 @@ public struct VideoTagInfo: Sendable, Equatable {
             packetType: isCommand ? nil : header.packetType,
             isSequenceEnd: !isCommand && header.packetType == PacketType.sequenceEnd,
             isMultitrack: header.multitrackType != nil,
-            trackID: header.trackID ?? 0
+            trackID: header.trackID ?? 0,
+            isManyTracks: header.laterTracks != nil
         )
     }
 

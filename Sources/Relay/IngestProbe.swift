@@ -59,9 +59,11 @@ struct IngestProbe {
 
     /// The stream's default track for this kind is `track`. A ManyTracks
     /// message that carries it after its first track is described by it
-    /// from here on (the first track moves to `laterTracks`), so every
-    /// figure above is the default track's; the frame type is the whole
-    /// message's, so its keyframe is the default track's too.
+    /// from here on (the first track moves to `laterTracks`), so its codec,
+    /// configuration and bytes are the default track's; the frame type is
+    /// the whole message's, so its keyframe is the default track's too.
+    /// Its composition offset and VP8/VP9 frame size are not re-read from
+    /// that track (0 and nil): a layout no encoder we know sends.
     mutating func settle(defaultTrack track: UInt8, messageBytes: Int) {
         if trackID != track, let i = laterTracks.firstIndex(where: { $0.trackID == track }) {
             let other = laterTracks[i]
@@ -86,7 +88,7 @@ struct IngestProbe {
             guard let tag = VideoTagInfo.parse(payload) else { return }
             trackID = tag.trackID
             needsEnhancedPlayer = tag.isMultitrack
-            if tag.isMultitrack { laterTracks = CodecProbe.laterVideoTracks(payload) }
+            if tag.isManyTracks { laterTracks = CodecProbe.laterVideoTracks(payload) }
             isVideoMetadata = tag.isMetadataPacket
             // A new player, a cut or a GOP starts on the default track's keyframes.
             isTrackKeyframe = tag.isKeyframe
@@ -109,7 +111,7 @@ struct IngestProbe {
             isDefaultTrack = trackID == 0
             isMultichannelConfig = tag.map { $0.isEnhanced && $0.packetType == 4 } ?? false
             needsEnhancedPlayer = (tag?.isMultitrack ?? false) || isMultichannelConfig
-            if tag?.isMultitrack == true { laterTracks = CodecProbe.laterAudioTracks(payload) }
+            if tag?.isManyTracks == true { laterTracks = CodecProbe.laterAudioTracks(payload) }
             carriesPicture = !isSequenceHeader && !isMultichannelConfig
             if isSequenceHeader || wants.contains(.audioConfig) {
                 audioConfig = CodecProbe.audioConfig(payload)

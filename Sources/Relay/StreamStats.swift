@@ -105,13 +105,16 @@ struct StreamStats {
     }
 
     /// The default track so far becomes an extra one: its codec and its
-    /// bytes (the kind's less the other tracks') go with it.
+    /// bytes (the kind's less the other tracks') go with it. With the table
+    /// full its bytes stay with the default, as an unlisted track's do.
     private mutating func demoteDefaultTrack(_ id: UInt8, isVideo: Bool) {
+        let key = ExtraTrackKey(isVideo: isVideo, id: id)
+        let demoted = (video: isVideo ? video : nil, audio: isVideo ? nil : audio)
+        if isVideo { video = nil } else { audio = nil }
+        guard extraTracks[key] == nil, extraTracks.count < Self.maxExtraTracks else { return }
         let others = extraTracks.reduce(UInt64(0)) { $0 &+ ($1.key.isVideo == isVideo ? $1.value.bytes : 0) }
         let bytes = (isVideo ? videoBytes : audioBytes) &- others
-        extraTracks[ExtraTrackKey(isVideo: isVideo, id: id)] = ExtraTrack(video: isVideo ? video : nil, audio: isVideo ? nil : audio,
-                                                                          bytes: bytes, lastBytes: bytes)
-        if isVideo { video = nil } else { audio = nil }
+        extraTracks[key] = ExtraTrack(video: demoted.video, audio: demoted.audio, bytes: bytes, lastBytes: bytes)
     }
 
     /// What the next probe still has to look for (see `IngestProbe.Wants`).
@@ -232,7 +235,8 @@ struct StreamStats {
         var t = extraTracks[key] ?? ExtraTrack()
         t.bytes &+= UInt64(max(0, bytes))
         if isSequenceHeader, let c = videoConfig { t.video = VideoSnapshot(c) }
-        if isSequenceHeader, let c = audioConfig { t.audio = AudioSnapshot(c) }
+        // AC-3, E-AC-3 and MP3 say theirs in every frame, with no sequence start.
+        if let c = audioConfig, isSequenceHeader || t.audio == nil { t.audio = AudioSnapshot(c) }
         if isVideo, t.video == nil, let codec { t.video = VideoSnapshot(codec: codec.displayName, profile: nil, level: nil, width: nil, height: nil) }
         extraTracks[key] = t
     }

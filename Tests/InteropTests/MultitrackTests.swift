@@ -118,20 +118,6 @@ final class MultitrackTests: XCTestCase {
 
     // MARK: crafted messages
 
-    /// An Enhanced RTMP v2 video tag: ManyTracks of one codec (avc1), tracks 0 and 1 in one message.
-    static func manyTracks(packetType: UInt8, keyframe: Bool, bodies: [[UInt8]]) -> ByteBuffer {
-        var b = ByteBuffer()
-        b.writeInteger(UInt8(0x80 | (keyframe ? 0x10 : 0x20) | 6))
-        b.writeInteger(UInt8(1 << 4 | packetType))  // ManyTracks, then the tracks' packet type
-        b.writeBytes(Array("avc1".utf8))
-        for (id, body) in bodies.enumerated() {
-            b.writeInteger(UInt8(id))
-            b.writeBytes([UInt8(body.count >> 16 & 0xFF), UInt8(body.count >> 8 & 0xFF), UInt8(body.count & 0xFF)])
-            b.writeBytes(body)
-        }
-        return b
-    }
-
     /// A ModEx-wrapped CodedFrames avc1 tag with a TimestampOffsetNano of `nanos`.
     static func modExTimestampOffset(nanos: UInt32, keyframe: Bool, body: [UInt8]) -> ByteBuffer {
         var b = ByteBuffer()
@@ -145,12 +131,20 @@ final class MultitrackTests: XCTestCase {
         return b
     }
 
+    private func manyTracks(packetType: UInt8, keyframe: Bool, bodies: [[UInt8]]) -> ByteBuffer {
+        ByteBuffer(bytes: MultitrackFixtures.manyTracks(packetType: packetType, keyframe: keyframe, bodies: bodies))
+    }
+
+    private func oneTrack(_ track: UInt8, keyframe: Bool, packetType: UInt8, _ body: [UInt8]) -> ByteBuffer {
+        ByteBuffer(bytes: MultitrackFixtures.oneTrack(track, keyframe: keyframe, packetType: packetType, body))
+    }
+
     func testCraftedManyTracksAndModExAreRelayedByteExactAndParsed() throws {
         let messages: [(UInt32, ByteBuffer)] = [
-            (0, Self.manyTracks(packetType: 0, keyframe: true, bodies: [MultitrackFixtures.avcC640, MultitrackFixtures.avcC320])),
-            (0, Self.manyTracks(packetType: 1, keyframe: true, bodies: [[0, 0, 0, 0, 0, 0, 2, 0x65, 0x88], [0, 0, 0, 0, 0, 0, 2, 0x65, 0x99]])),
+            (0, manyTracks(packetType: 0, keyframe: true, bodies: [MultitrackFixtures.avcC640, MultitrackFixtures.avcC320])),
+            (0, manyTracks(packetType: 1, keyframe: true, bodies: [[0, 0, 0, 0, 0, 0, 2, 0x65, 0x88], [0, 0, 0, 0, 0, 0, 2, 0x65, 0x99]])),
             (33, Self.modExTimestampOffset(nanos: 333_333, keyframe: true, body: [0, 0, 0, 2, 0x65, 0x9A])),
-            (66, Self.manyTracks(packetType: 1, keyframe: false, bodies: [[0, 0, 0, 0, 0, 0, 2, 0x41, 0x9B], [0, 0, 0, 0, 0, 0, 2, 0x41, 0x9C]])),
+            (66, manyTracks(packetType: 1, keyframe: false, bodies: [[0, 0, 0, 0, 0, 0, 2, 0x41, 0x9B], [0, 0, 0, 0, 0, 0, 2, 0x41, 0x9C]])),
         ]
         // What the relay reads from them.
         let parsed = messages.map { VideoTagInfo.parse($0.1) }
@@ -200,36 +194,30 @@ final class MultitrackTests: XCTestCase {
         XCTAssertEqual(stream?.video?.width, 640)
     }
 
-    /// A OneTrack avc1 message of `track`.
-    static func oneTrack(_ track: UInt8, keyframe: Bool, packetType: UInt8, _ body: [UInt8]) -> ByteBuffer {
-        ByteBuffer(bytes: [0x80 | (keyframe ? 0x10 : 0x20) | 6, packetType] + Array("avc1".utf8) + [track] + body)
-    }
-
     /// A publisher that sends no track 0: its lowest track, 1, is the
     /// default, so the GOP cache and a late joiner start on track 1's keyframes.
     func testWithoutTrackZeroLateJoinersStartOnTheLowestTracksKeyframe() throws {
         var messages: [(UInt32, ByteBuffer)] = [
-            (0, Self.oneTrack(1, keyframe: true, packetType: 0, MultitrackFixtures.avcC640)),
-            (0, Self.oneTrack(2, keyframe: true, packetType: 0, MultitrackFixtures.avcC320)),
+            (0, oneTrack(1, keyframe: true, packetType: 0, MultitrackFixtures.avcC640)),
+            (0, oneTrack(2, keyframe: true, packetType: 0, MultitrackFixtures.avcC320)),
         ]
         // GOPs of 4 frames per track, each track's keyframes at its own
         // times: track 2's come first, one frame before track 1's.
         for i in 0..<8 {
             let ts = UInt32(i * 33)
-            messages.append((ts, Self.oneTrack(2, keyframe: i % 4 == 0, packetType: 1, [0, 0, 0, 0x65, UInt8(0x80 | i)])))
-            messages.append((ts, Self.oneTrack(1, keyframe: i % 4 == 1, packetType: 1, [0, 0, 0, 0x65, UInt8(i)])))
+            messages.append((ts, oneTrack(2, keyframe: i % 4 == 0, packetType: 1, [0, 0, 0, 0x65, UInt8(0x80 | i)])))
+            messages.append((ts, oneTrack(1, keyframe: i % 4 == 1, packetType: 1, [0, 0, 0, 0x65, UInt8(i)])))
         }
         let publisher = try RTMPClient.connect(host: "127.0.0.1", port: server.port, app: "live", group: group)
         defer { publisher.close() }
         try publisher.publish("notrack0")
         for (ts, payload) in messages { publisher.sendMedia(typeID: 9, timestamp: ts, payload: payload) }
-        let deadline = Date().addingTimeInterval(5)
         var stream: StreamSnapshot?
-        repeat {
+        // Track 1: its sequence start and 8 frames.
+        _ = waitUntil(timeout: 5) {
             stream = server.server.snapshot().streams.first { $0.key == "live/notrack0" }
-            if stream?.videoFrames ?? 0 >= 9 { break }  // track 1: its sequence start and 8 frames
-            usleep(10_000)
-        } while Date() < deadline
+            return stream?.videoFrames ?? 0 >= 9
+        }
         XCTAssertEqual(stream?.keyframes, 2, "track 1's keyframes only")
         XCTAssertEqual(stream?.video?.width, 640, "the figures are track 1's")
         XCTAssertEqual(stream?.tracks.map { "\($0.id) \($0.video?.width ?? 0)" }, ["1 640", "2 320"])

@@ -81,7 +81,7 @@ final class AudioTagInfoTests: XCTestCase {
         let multitrack: [UInt8] = [0x95, 0x20] + Array("fLaC".utf8) + [0x00, 0x00, 0x00, 0x01, 0x00]
         XCTAssertEqual(
             parse(multitrack),
-            AudioTagInfo(codec: .flac, isEnhanced: true, isSequenceHeader: true, packetType: 0, isMultitrack: true)
+            AudioTagInfo(codec: .flac, isEnhanced: true, isSequenceHeader: true, packetType: 0, isMultitrack: true, isManyTracks: true)
         )
         XCTAssertNil(parse([0x95, 0x05] + Array("Opus".utf8) + [0x00]))
     }

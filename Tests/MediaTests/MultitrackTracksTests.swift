@@ -65,3 +65,44 @@ final class MultitrackTracksTests: XCTestCase {
         XCTAssertEqual(later.first?.audioConfig?.channels, 1)
     }
 }
+
+/// What a hostile ManyTracks message cannot do.
+final class MultitrackTracksLimitTests: XCTestCase {
+    private typealias M = MultitrackFixtures
+
+    func testThousandsOfEmptyTracksAreReadOnlyUpToTheCap() {
+        var payload = [0x96, 0x11] + Array("avc1".utf8) + M.track(0, [0, 0, 0, 0x65])
+        for i in 0..<20_000 { payload += M.track(UInt8(truncatingIfNeeded: i), []) }
+        let later = CodecProbe.laterVideoTracks(ByteBuffer(bytes: payload))
+        XCTAssertEqual(later.count, CodecProbe.maxLaterTracks)
+        XCTAssertEqual(VideoTagInfo.parse(ByteBuffer(bytes: payload))?.isManyTracks, true)
+    }
+
+    func testReservedMultitrackTypesAreNotRead() {
+        for type: UInt8 in 3...15 {
+            let payload = [0x96, type << 4 | 1] + Array("avc1".utf8) + M.track(0, [0, 0, 0, 0x65]) + M.track(1, [0, 0, 0, 0x65])
+            XCTAssertNil(VideoTagInfo.parse(ByteBuffer(bytes: payload)), "type \(type)")
+            XCTAssertEqual(CodecProbe.laterVideoTracks(ByteBuffer(bytes: payload)), [])
+            let audio = [0x95, type << 4 | 1] + Array("mp4a".utf8) + M.track(0, [1]) + M.track(1, [1])
+            XCTAssertNil(AudioTagInfo.parse(ByteBuffer(bytes: audio)), "audio type \(type)")
+        }
+    }
+
+    func testOneTrackMessagesAreNotManyTracks() {
+        XCTAssertEqual(VideoTagInfo.parse(ByteBuffer(bytes: M.oneTrack(1, keyframe: true, packetType: 1, [0, 0, 0, 0x65])))?.isManyTracks, false)
+        XCTAssertEqual(VideoTagInfo.parse(ByteBuffer(bytes: [0x17, 0x01, 0, 0, 0, 0x65]))?.isManyTracks, false)
+    }
+
+    func testLaterAC3TracksSayTheirConfigurationFromTheirFrames() throws {
+        // An AC-3 sync frame header: 0x0B77, crc, fscod 0 (48 kHz) + frmsizecod, bsid 8 + bsmod, acmod 2 (stereo).
+        let ac3: [UInt8] = [0x0B, 0x77, 0x00, 0x00, 0x14, 0x40, 0x40] + [UInt8](repeating: 0, count: 200)
+        // SoundFormat 9 + Multitrack (5); ManyTracks of CodedFrames; ac-3.
+        let payload = [0x95, 0x11] + Array("ac-3".utf8) + M.track(0, ac3) + M.track(1, ac3)
+        let later = CodecProbe.laterAudioTracks(ByteBuffer(bytes: payload))
+        XCTAssertEqual(later.map(\.trackID), [1])
+        let config = try XCTUnwrap(later.first?.audioConfig)
+        XCTAssertEqual(config.codec, .ac3)
+        XCTAssertEqual(config.sampleRate, 48000)
+        XCTAssertEqual(later.first?.bytes, 4 + ac3.count, "its whole share, though only its header was read")
+    }
+}

@@ -175,8 +175,6 @@ final class StreamHealthAnalyzerTests: XCTestCase {
         XCTAssertEqual(b.findings.first?.detail, "onMetaData says 1920x1080, the stream is 1280x720")
     }
 
-    /// Anything a publisher sends is survivable: absurd metadata is ignored,
-    /// timestamps a day apart are a jump, not a trap.
     /// `rtmp-top analyze` ticks on a file's own timestamps, so a tick may
     /// come before the other track's newest arrival: no trap (it was an
     /// arithmetic overflow), and the other track counts as going on.
@@ -190,6 +188,8 @@ final class StreamHealthAnalyzerTests: XCTestCase {
         XCTAssertEqual(a.findings.map(\.detail), ["no audio for 3.0 s while video goes on"])
     }
 
+    /// Anything a publisher sends is survivable: absurd metadata is ignored,
+    /// timestamps a day apart are a jump, not a trap.
     func testHostileNumbersNeitherTrapNorLie() {
         var a = StreamHealthAnalyzer()
         a.noteMetadata(frameRate: .nan, width: Int.max, height: -5)

@@ -9,62 +9,89 @@ import XCTest
 /// high-water mark and reads again once every such mailbox has drained.
 final class PublisherReadPauseTests: XCTestCase {
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    override func tearDown() { try? group.syncShutdownGracefully() }
+    private var server: Channel!
+    private var channel: Channel!
+    private var pause: NIOLoopBound<PublisherReadPause>!
+    private let logger = Logger(label: "test")
+    private let frame = StreamItem.frame(MediaFrame(kind: .audio, typeID: 8, timestamp: 0, payload: ByteBuffer(repeating: 0xAF, count: 40)))
 
-    private func autoRead(_ channel: Channel) throws -> Bool { try channel.getOption(ChannelOptions.autoRead).wait() }
+    override func setUpWithError() throws {
+        server = try ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait()
+        channel = try ClientBootstrap(group: group).connect(to: server.localAddress!).wait()
+        let loop = channel.eventLoop
+        pause = try loop.submit { NIOLoopBound(PublisherReadPause(), eventLoop: loop) }.wait()
+    }
+
+    override func tearDown() {
+        try? channel?.close().wait()
+        try? server?.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    private func autoRead() throws -> Bool { try channel.getOption(ChannelOptions.autoRead).wait() }
+    private func isPaused() throws -> Bool { try channel.eventLoop.submit { [pause] in pause!.value.isPaused }.wait() }
+
+    private func pause(until mailboxes: [LoopMailbox]) throws {
+        try channel.eventLoop.submit { [pause, channel, logger] in pause!.value.pause(channel!, until: mailboxes, logger: logger) }.wait()
+    }
+
+    /// A full mailbox on `loop` (high water 10 bytes, low water 5).
+    private func overloaded(on loop: EmbeddedEventLoop) -> LoopMailbox {
+        let box = LoopMailbox(eventLoop: loop, highWater: 10, lowWater: 5)
+        XCTAssertTrue(box.post(frame, to: []))
+        return box
+    }
+
+    /// The drain calls its waiters at once; the resume they post to the
+    /// channel's loop has run once a later task there has.
+    private func settle() throws { try channel.eventLoop.submit {}.wait() }
 
     func testReadingStopsUntilEveryOverloadedMailboxHasDrained() throws {
-        let server = try ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait()
-        defer { try? server.close().wait() }
-        let channel = try ClientBootstrap(group: group).connect(to: server.localAddress!).wait()
-        defer { try? channel.close().wait() }
-
         let relayLoop = EmbeddedEventLoop()
-        let a = LoopMailbox(eventLoop: relayLoop, highWater: 10, lowWater: 5)
-        let b = LoopMailbox(eventLoop: relayLoop, highWater: 10, lowWater: 5)
-        let frame = StreamItem.frame(MediaFrame(kind: .audio, typeID: 8, timestamp: 0, payload: ByteBuffer(repeating: 0xAF, count: 40)))
-        XCTAssertTrue(a.post(frame, to: []))
-        XCTAssertTrue(b.post(frame, to: []))
+        let a = overloaded(on: relayLoop), b = overloaded(on: relayLoop)
+        try pause(until: [])
+        XCTAssertTrue(try autoRead(), "nothing overloaded: reading goes on")
 
-        let pause = try channel.eventLoop.submit { NIOLoopBound(PublisherReadPause(), eventLoop: channel.eventLoop) }.wait()
-        let logger = Logger(label: "test")
-        try channel.eventLoop.submit { pause.value.pause(channel, until: [], logger: logger) }.wait()
-        XCTAssertTrue(try autoRead(channel), "nothing overloaded: reading goes on")
-
-        try channel.eventLoop.submit { pause.value.pause(channel, until: [a, b], logger: logger) }.wait()
-        XCTAssertFalse(try autoRead(channel))
-        XCTAssertTrue(try channel.eventLoop.submit { pause.value.isPaused }.wait())
-
-        // Both drain at once on the relay loop; the resume is posted to the channel's loop.
+        try pause(until: [a, b])
+        XCTAssertFalse(try autoRead())
+        XCTAssertTrue(try isPaused())
         relayLoop.run()
-        let deadline = Date().addingTimeInterval(5)
-        while try !autoRead(channel), Date() < deadline { usleep(1000) }
-        XCTAssertTrue(try autoRead(channel), "reading again once both have drained")
-        XCTAssertFalse(try channel.eventLoop.submit { pause.value.isPaused }.wait())
+        try settle()
+        XCTAssertTrue(try autoRead(), "reading again once both have drained")
+        XCTAssertFalse(try isPaused())
     }
 
     func testOneDrainedMailboxOfTwoKeepsThePause() throws {
-        let server = try ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait()
-        defer { try? server.close().wait() }
-        let channel = try ClientBootstrap(group: group).connect(to: server.localAddress!).wait()
-        defer { try? channel.close().wait() }
-
         let loopA = EmbeddedEventLoop(), loopB = EmbeddedEventLoop()
-        let a = LoopMailbox(eventLoop: loopA, highWater: 10, lowWater: 5)
-        let b = LoopMailbox(eventLoop: loopB, highWater: 10, lowWater: 5)
-        let frame = StreamItem.frame(MediaFrame(kind: .audio, typeID: 8, timestamp: 0, payload: ByteBuffer(repeating: 0xAF, count: 40)))
-        a.post(frame, to: [])
-        b.post(frame, to: [])
-        let pause = try channel.eventLoop.submit { NIOLoopBound(PublisherReadPause(), eventLoop: channel.eventLoop) }.wait()
-        let logger = Logger(label: "test")
-        try channel.eventLoop.submit { pause.value.pause(channel, until: [a, b], logger: logger) }.wait()
+        let a = overloaded(on: loopA), b = overloaded(on: loopB)
+        try pause(until: [a, b])
         loopA.run()
-        // Let anything the drain posted to the channel's loop run first.
-        try channel.eventLoop.submit {}.wait()
-        XCTAssertFalse(try autoRead(channel), "b is still behind")
+        try settle()
+        XCTAssertFalse(try autoRead(), "b is still behind")
         loopB.run()
-        let deadline = Date().addingTimeInterval(5)
-        while try !autoRead(channel), Date() < deadline { usleep(1000) }
-        XCTAssertTrue(try autoRead(channel))
+        try settle()
+        XCTAssertTrue(try autoRead())
+    }
+
+    func testASecondPauseWhilePausedWaitsForTheFirstsMailboxesOnly() throws {
+        let loopA = EmbeddedEventLoop(), loopB = EmbeddedEventLoop()
+        let a = overloaded(on: loopA), b = overloaded(on: loopB)
+        try pause(until: [a])
+        // Frames keep arriving until the read stops: a second report is ignored.
+        try pause(until: [b])
+        loopA.run()
+        try settle()
+        XCTAssertTrue(try autoRead(), "resumed by a; b's backlog would pause it again on the next frame")
+    }
+
+    func testAChannelClosedWhilePausedIsLeftAlone() throws {
+        let relayLoop = EmbeddedEventLoop()
+        let a = overloaded(on: relayLoop)
+        try pause(until: [a])
+        try channel.close().wait()
+        relayLoop.run()
+        try settle()
+        XCTAssertFalse(try isPaused(), "the resume ran, harmlessly")
+        XCTAssertFalse(channel.isActive)
     }
 }

@@ -20,11 +20,6 @@ final class StreamStatsTracksTests: XCTestCase {
         return frame
     }
 
-    /// A OneTrack message of `track`: frame type 1 (key) or 2, packet type, avc1.
-    private func oneTrack(_ track: UInt8, keyframe: Bool, packetType: UInt8, _ body: [UInt8]) -> [UInt8] {
-        [0x80 | (keyframe ? 0x10 : 0x20) | 6, packetType] + Array("avc1".utf8) + [track] + body
-    }
-
     func testEveryTrackOfAManyTracksMessageIsListed() {
         var stats = StreamStats()
         let header = [0x96, 0x10] + Array("avc1".utf8) + M.track(0, M.avcC640) + M.track(1, M.avcC320)
@@ -53,12 +48,12 @@ final class StreamStatsTracksTests: XCTestCase {
 
     func testWithoutATrackZeroTheLowestTrackIsTheDefault() {
         var stats = StreamStats()
-        feed(&stats, oneTrack(2, keyframe: true, packetType: 0, M.avcC320), timestamp: 0)
-        feed(&stats, oneTrack(1, keyframe: true, packetType: 0, M.avcC640), timestamp: 0)
+        feed(&stats, M.oneTrack(2, keyframe: true, packetType: 0, M.avcC320), timestamp: 0)
+        feed(&stats, M.oneTrack(1, keyframe: true, packetType: 0, M.avcC640), timestamp: 0)
         var keyframes: [Bool] = []
         for i in 0..<4 {
-            keyframes.append(feed(&stats, oneTrack(1, keyframe: i % 2 == 0, packetType: 1, [0, 0, 0, 0x65]), timestamp: UInt32(i * 33)).isKeyframe)
-            keyframes.append(feed(&stats, oneTrack(2, keyframe: i % 2 == 0, packetType: 1, [0, 0, 0, 0x65]), timestamp: UInt32(i * 33)).isKeyframe)
+            keyframes.append(feed(&stats, M.oneTrack(1, keyframe: i % 2 == 0, packetType: 1, [0, 0, 0, 0x65]), timestamp: UInt32(i * 33)).isKeyframe)
+            keyframes.append(feed(&stats, M.oneTrack(2, keyframe: i % 2 == 0, packetType: 1, [0, 0, 0, 0x65]), timestamp: UInt32(i * 33)).isKeyframe)
         }
         XCTAssertEqual(keyframes, [true, false, false, false, true, false, false, false], "only track 1's keyframes start a GOP")
         XCTAssertEqual(stats.keyframes, 2)
@@ -79,5 +74,25 @@ final class StreamStatsTracksTests: XCTestCase {
         XCTAssertEqual(stats.video?.width, 640)
         XCTAssertEqual(stats.tracks().map { $0.video?.width }, [640, 320])
         XCTAssertEqual(stats.tracks().reduce(0) { $0 + $1.bytesIn }, UInt64(header.count + key.size))
+    }
+}
+
+/// A publisher inventing track ids cannot grow a stream's track table past its cap.
+final class StreamStatsTrackLimitTests: XCTestCase {
+    func testDescendingTrackIdsDemoteNoMoreThanTheCap() {
+        var stats = StreamStats()
+        var total = 0
+        for id in stride(from: 255, through: 0, by: -1) {
+            let payload = ByteBuffer(bytes: MultitrackFixtures.oneTrack(UInt8(id), keyframe: true, packetType: 1, [0, 0, 0, 0x65]))
+            total += payload.readableBytes
+            var probe = IngestProbe(typeID: RTMPMessageType.video, payload: payload, wants: stats.probeWants)
+            stats.settleTrack(&probe, messageBytes: payload.readableBytes)
+            let frame = MediaFrame.media(typeID: RTMPMessageType.video, timestamp: 0, payload: payload, probe: probe, wire: nil)
+            _ = stats.observe(frame, probe: probe, publisherTimestamp: 0, arrival: 1)
+        }
+        let tracks = stats.tracks()
+        XCTAssertEqual(tracks.count, 1 + StreamStats.maxExtraTracks, "the default and the capped extras")
+        XCTAssertEqual(tracks.first?.id, 0, "the lowest is the default")
+        XCTAssertEqual(tracks.reduce(0) { $0 + $1.bytesIn }, UInt64(total), "every byte still counted once")
     }
 }

@@ -11,6 +11,17 @@ public enum MultitrackFixtures {
         (fourCC.map { Array($0.utf8) } ?? []) + [id, UInt8(body.count >> 16 & 0xFF), UInt8(body.count >> 8 & 0xFF), UInt8(body.count & 0xFF)] + body
     }
 
+    /// A OneTrack avc1 video message of `track`: key (frame type 1) or inter (2).
+    public static func oneTrack(_ track: UInt8, keyframe: Bool, packetType: UInt8, _ body: [UInt8]) -> [UInt8] {
+        [0x80 | (keyframe ? 0x10 : 0x20) | 6, packetType] + Array("avc1".utf8) + [track] + body
+    }
+
+    /// A ManyTracks avc1 video message: the bodies as tracks 0, 1, … in turn.
+    public static func manyTracks(packetType: UInt8, keyframe: Bool, bodies: [[UInt8]]) -> [UInt8] {
+        [0x80 | (keyframe ? 0x10 : 0x20) | 6, 1 << 4 | packetType] + Array("avc1".utf8)
+            + bodies.enumerated().flatMap { track(UInt8($0.offset), $0.element) }
+    }
+
     static func hex(_ s: String) -> [UInt8] {
         let digits = Array(s.utf8)
         return stride(from: 0, to: digits.count - 1, by: 2).map { UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16)! }
