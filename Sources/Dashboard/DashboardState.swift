@@ -148,6 +148,12 @@ public struct DashboardState: Sendable, Equatable {
         return stream.pull?.connectionID != connection.id
     }
 
+    /// `e` can work on `connection`: a client publisher of `stream` whose
+    /// connect announced capsEx Reconnect (what the server checks too).
+    public static func canAskToReconnect(_ connection: ConnectionSnapshot, of stream: StreamSnapshot) -> Bool {
+        connection.handlesReconnectRequest && isClientPublisher(connection, of: stream)
+    }
+
     /// Index into `rows` (`DetailRow.rows(of:)`) of the selected row, or nil when empty.
     public func selectedRowPosition(in rows: [DetailRow]) -> Int? {
         guard !rows.isEmpty else { return nil }

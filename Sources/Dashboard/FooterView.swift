@@ -18,7 +18,8 @@ enum FooterView {
         switch context.state.selectedRow(in: context.snapshot) {
         case .push: onPushRow = true
         // `e` only where it can work: a publisher that announced Reconnect (capsEx).
-        case .connection(let c): onReconnectablePublisher = c.handlesReconnectRequest && (context.state.currentStream(in: context.snapshot).map { DashboardState.isClientPublisher(c, of: $0) } ?? false)
+        case .connection(let c):
+            onReconnectablePublisher = context.state.currentStream(in: context.snapshot).map { DashboardState.canAskToReconnect(c, of: $0) } ?? false
         case nil: break
         }
         for hint in fitting(hints(context.state, onPushRow: onPushRow, onReconnectablePublisher: onReconnectablePublisher), width: screen.width) {

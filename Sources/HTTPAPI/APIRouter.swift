@@ -90,8 +90,8 @@ public struct APIRouter: Sendable {
             case .failure(let error): return .error(.badRequest, error.description)
             }
             guard let c = server.snapshot().connections.first(where: { $0.id == id }) else { return .error(.notFound, "no connection \(id)") }
-            let asked = fields.description.map { server.requestReconnect(connectionID: id, tcUrl: fields.tcUrl, description: $0) }
-                ?? server.requestReconnect(connectionID: id, tcUrl: fields.tcUrl)
+            let asked = server.requestReconnect(connectionID: id, tcUrl: fields.tcUrl,
+                                                description: fields.description ?? RTMPServer.defaultReconnectDescription)
             guard asked.contains(id) else {
                 let why = c.role == "publisher" ? "did not announce that it handles reconnect requests (capsEx Reconnect)" : "is a \(c.role), not a publisher"
                 return .error(.conflict, "connection \(id) \(why)")

@@ -22,7 +22,7 @@ struct IngestProbe {
     /// A keyframe of the stream's default video track: where a new player,
     /// a recording cut or a GOP starts. Track 0 is assumed until
     /// `StreamStats.settleTrack` says which track is the default.
-    var isKeyframe = false
+    var isKeyframe: Bool { isTrackKeyframe && isDefaultTrack }
     /// A keyframe of its own track, whichever that is.
     var isTrackKeyframe = false
     /// The message is on its kind's default track (see `StreamStats.settleTrack`).
@@ -79,7 +79,6 @@ struct IngestProbe {
             compositionOffset = 0
         }
         isDefaultTrack = trackID == track
-        isKeyframe = isTrackKeyframe && isDefaultTrack
     }
 
     init(typeID: UInt8, payload: ByteBuffer, wants: Wants) {
@@ -93,7 +92,6 @@ struct IngestProbe {
             // A new player, a cut or a GOP starts on the default track's keyframes.
             isTrackKeyframe = tag.isKeyframe
             isDefaultTrack = tag.trackID == 0
-            isKeyframe = tag.isKeyframe && isDefaultTrack
             isSequenceHeader = tag.isSequenceHeader
             videoCodec = tag.codec
             compositionOffset = tag.compositionOffset(in: payload)

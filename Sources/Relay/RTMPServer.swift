@@ -238,12 +238,15 @@ public final class RTMPServer: Sendable {
         return snapshot
     }
 
+    /// What a Reconnect Request says when its sender gives no reason.
+    public static let defaultReconnectDescription = "Please reconnect."
+
     /// Sends Enhanced RTMP v2's Reconnect Request to every publisher whose
     /// connect announced it handles one (capsEx Reconnect), or to the one
     /// connection `connectionID`; returns the connections asked. Publishers
     /// without the capability are not sent it (they would not know it).
     @discardableResult
-    public func requestReconnect(connectionID: UInt64? = nil, tcUrl: String? = nil, description: String = "Please reconnect.") -> [UInt64] {
+    public func requestReconnect(connectionID: UInt64? = nil, tcUrl: String? = nil, description: String = RTMPServer.defaultReconnectDescription) -> [UInt64] {
         let asked = state.allConnections.filter { c in
             let d = c.details.withLockedValue { $0 }
             return (connectionID == nil || c.id == connectionID) && d.role == .publisher && d.handlesReconnectRequest
